@@ -1,0 +1,4 @@
+export { bytesEqual, concatBytes, fromBase64, fromHex, fromUtf8, toBase64, toHex, utf8 } from './bytes.js';
+export { canonicalJson } from './canonicalJson.js';
+export { CommonErrorCodes, ConsortiaError, isConsortiaError, toConsortiaError } from './errors.js';
+export { type Logger, silentLogger } from './logger.js';

@@ -1,0 +1,30 @@
+/** Stable error codes of the identity layer (CA, MSP, MSP manager). */
+export const IdentityErrorCodes = {
+  /** An MSP id, identity name or common name does not match `^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`. */
+  INVALID_NAME: 'INVALID_NAME',
+  INVALID_ROLE: 'INVALID_ROLE',
+  INVALID_VALIDITY: 'INVALID_VALIDITY',
+  INVALID_ATTRIBUTES: 'INVALID_ATTRIBUTES',
+  INVALID_SAN: 'INVALID_SAN',
+  INVALID_EXT_KEY_USAGE: 'INVALID_EXT_KEY_USAGE',
+  INVALID_PUBLIC_KEY: 'INVALID_PUBLIC_KEY',
+  INVALID_REASON: 'INVALID_REASON',
+  NOT_ISSUED_BY_CA: 'NOT_ISSUED_BY_CA',
+  UNKNOWN_SERIAL: 'UNKNOWN_SERIAL',
+  CA_NOT_FOUND: 'CA_NOT_FOUND',
+  CA_CORRUPT: 'CA_CORRUPT',
+  CERT_MALFORMED: 'CERT_MALFORMED',
+  CERT_UNKNOWN_ISSUER: 'CERT_UNKNOWN_ISSUER',
+  CERT_EXPIRED: 'CERT_EXPIRED',
+  CERT_NOT_YET_VALID: 'CERT_NOT_YET_VALID',
+  CERT_REVOKED: 'CERT_REVOKED',
+  /** A CA certificate was presented where a member identity was expected. */
+  CERT_IS_CA: 'CERT_IS_CA',
+  ROLE_MISMATCH: 'ROLE_MISMATCH',
+  MSP_MISMATCH: 'MSP_MISMATCH',
+  MSP_CONFIG_INVALID: 'MSP_CONFIG_INVALID',
+  CRL_INVALID: 'CRL_INVALID',
+  UNKNOWN_MSP: 'UNKNOWN_MSP',
+} as const;
+
+export type IdentityErrorCode = (typeof IdentityErrorCodes)[keyof typeof IdentityErrorCodes];

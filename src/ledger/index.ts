@@ -1,0 +1,12 @@
+export { type LedgerErrorCode, LedgerErrorCodes } from './errors.js';
+export { MAX_STATE_KEY_BYTES } from './keys.js';
+export { Ledger, type LedgerOptions } from './ledger.js';
+export { type BlockFileRecord, type ReadBlockFilesOptions, readBlockFiles } from './readBlockFiles.js';
+export type {
+  HistoryEntry,
+  RecoveryReport,
+  StateEntry,
+  StateReader,
+  TxLocation,
+  VersionRef,
+} from './types.js';

@@ -1,0 +1,206 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConsortiaError, type Logger, silentLogger } from '../common/index.js';
+import { ContractRuntime } from '../contract/index.js';
+import { SoloOrderer } from '../orderer/index.js';
+import { Peer, runtimeExecutor } from '../peer/index.js';
+import { bootstrapDataDir, layout, readDataDirMarker } from './bootstrap.js';
+import { resolveContractModule } from './contractModules.js';
+import { DEFAULT_NETWORK, type NetworkConfig, type NetworkConfigInput, parseNetworkConfig } from './networkConfig.js';
+import type { OrdererHandle, PeerHandle } from './types.js';
+import { loadWalletIdentity, readIdentityDir, type WalletIdentity } from './wallet.js';
+
+export interface EmbeddedNetworkOptions {
+  readonly dataDir: string;
+  /** Used when the data dir is new; an existing data dir keeps the config it was created with. */
+  readonly config?: NetworkConfigInput;
+  readonly logger?: Logger;
+  /** Contract time budget per call (ms). */
+  readonly contractTimeoutMs?: number;
+  /** Run contracts in this thread instead of the sandboxed worker pool (tests only). */
+  readonly contractsInProcess?: boolean;
+}
+
+/** Adapts an in-process peer to the handle the gateway uses. */
+export function localPeerHandle(peer: Peer): PeerHandle {
+  return {
+    id: peer.id,
+    mspId: peer.mspId,
+    endorse: (b) => peer.endorse(b),
+    evaluate: (b) => peer.evaluate(b),
+    channels: () => peer.channels(),
+    height: (ch) => peer.height(ch),
+    getBlock: (ch, n) => peer.ledger(ch).getBlock(n),
+    txStatus: (ch, txId) => peer.txStatus(ch, txId),
+    waitForTx: (ch, txId, signal) => peer.events.waitForTx(ch, txId, signal),
+    onBlock: (l) => peer.events.onBlock(l),
+    contractPolicy: (ch, name) => peer.context(ch).contract(name)?.definition.endorsementPolicy,
+    channelOrgs: (ch) => peer.context(ch).appOrgs,
+    channelConfig: (ch) => peer.context(ch).config,
+  };
+}
+
+/**
+ * A whole consortium in one process: every org's peers, a solo orderer and the channels of a
+ * network config, on LMDB under one data dir (`<dataDir>/<org>/<node>/`). Peers and the orderer
+ * are the same classes a distributed deployment runs; only the wiring is in-process.
+ */
+export class EmbeddedNetwork {
+  readonly dataDir: string;
+  readonly config: NetworkConfig;
+  readonly peers: readonly Peer[];
+  readonly orderer: SoloOrderer;
+  readonly #runtime: ContractRuntime;
+  readonly #logger: Logger;
+  readonly #unsubscribe: (() => void)[] = [];
+
+  private constructor(dataDir: string, config: NetworkConfig, peers: Peer[], orderer: SoloOrderer, runtime: ContractRuntime, logger: Logger) {
+    this.dataDir = dataDir;
+    this.config = config;
+    this.peers = peers;
+    this.orderer = orderer;
+    this.#runtime = runtime;
+    this.#logger = logger;
+  }
+
+  /** Creates (first start) or resumes (later starts) the network in `dataDir` and starts it. */
+  static async start(opts: Readonly<EmbeddedNetworkOptions>): Promise<EmbeddedNetwork> {
+    const logger = opts.logger ?? silentLogger;
+    const marker = readDataDirMarker(opts.dataDir);
+    const config = parseNetworkConfig(marker ? marker.network : (opts.config ?? DEFAULT_NETWORK));
+    if (!marker) await bootstrapDataDir(opts.dataDir, config);
+
+    const contracts = new Map<string, string>();
+    for (const ch of config.channels) {
+      for (const c of ch.contracts) contracts.set(c.name, resolveContractModule(c.name, c.path));
+    }
+    const runtime = new ContractRuntime({
+      contracts,
+      ...(opts.contractTimeoutMs ? { timeoutMs: opts.contractTimeoutMs } : {}),
+      ...(opts.contractsInProcess ? { inProcess: true } : {}),
+    });
+    const executor = runtimeExecutor(runtime);
+
+    const ordererOrg = config.orderer.org;
+    const ordererNode = config.orderer.nodes[0]!;
+    const ordererId = readIdentityDir(layout.nodeDir(opts.dataDir, ordererOrg, ordererNode), `${ordererOrg}.${ordererNode}`);
+    const orderer = new SoloOrderer({
+      mspId: ordererOrg,
+      name: ordererNode,
+      certDer: ordererId.certDer,
+      signer: ordererId.signer,
+      dataDir: layout.nodeDir(opts.dataDir, ordererOrg, ordererNode),
+    });
+    const peers: Peer[] = [];
+    for (const org of config.orgs) {
+      for (const name of org.peers) {
+        const id = readIdentityDir(layout.nodeDir(opts.dataDir, org.name, name), `${org.name}.${name}`);
+        peers.push(
+          new Peer({ mspId: org.name, name, certDer: id.certDer, signer: id.signer, dataDir: layout.nodeDir(opts.dataDir, org.name, name), executor }),
+        );
+      }
+    }
+    const net = new EmbeddedNetwork(opts.dataDir, config, peers, orderer, runtime, logger);
+    try {
+      for (const ch of config.channels) {
+        const genesis = new Uint8Array(readFileSync(layout.genesis(opts.dataDir, ch.name)));
+        await orderer.joinChannel(genesis);
+        for (const peer of peers) {
+          if (!ch.orgs.includes(peer.mspId)) continue;
+          await peer.joinChannel(genesis);
+          net.#connect(peer, ch.name);
+        }
+      }
+      await net.#catchUp();
+    } catch (err) {
+      await net.stop();
+      throw err;
+    }
+    logger.info({ dataDir: opts.dataDir, peers: peers.map((p) => p.id), channels: config.channels.map((c) => c.name) }, 'embedded network started');
+    return net;
+  }
+
+  /** Feeds a peer every block of a channel from its height on, as the orderer cuts them. */
+  #connect(peer: Peer, channel: string): void {
+    const log = this.#logger.child({ peer: peer.id, channel });
+    const stop = this.orderer.subscribe(channel, peer.height(channel), (block) => {
+      peer.deliverBlock(channel, block).catch((err: unknown) => log.error({ err }, 'block refused'));
+    });
+    this.#unsubscribe.push(stop);
+  }
+
+  /** Waits until every peer has committed what the orderer holds. */
+  async #catchUp(): Promise<void> {
+    for (const ch of this.config.channels) {
+      const target = this.orderer.height(ch.name);
+      await Promise.all(
+        this.peers
+          .filter((p) => ch.orgs.includes(p.mspId))
+          .map((p) => waitForHeight(p, ch.name, target, 30_000)),
+      );
+    }
+  }
+
+  /** Handles for the gateway. */
+  peerHandles(): PeerHandle[] {
+    return this.peers.map(localPeerHandle);
+  }
+
+  ordererHandles(): OrdererHandle[] {
+    return [{ id: `${this.orderer.mspId}.${this.orderer.name}`, broadcast: (e) => this.orderer.broadcast(e) }];
+  }
+
+  peer(id: string): Peer {
+    const p = this.peers.find((x) => x.id === id);
+    if (!p) throw new ConsortiaError('UNKNOWN_PEER', `no peer ${id}; peers: ${this.peers.map((x) => x.id).join(', ')}`);
+    return p;
+  }
+
+  /** A user identity of the embedded wallet, by label such as `TelcoA.admin`. */
+  identity(label: string): WalletIdentity {
+    return loadWalletIdentity(this.dataDir, label);
+  }
+
+  contractRuntime(): ContractRuntime {
+    return this.#runtime;
+  }
+
+  /** Cuts what is pending and waits until every peer has committed it. */
+  async settle(): Promise<void> {
+    await this.orderer.flush();
+    await this.#catchUp();
+  }
+
+  /** Stops cleanly: pending envelopes are cut, peers finish committing, stores are closed. */
+  async stop(): Promise<void> {
+    try {
+      await this.orderer.flush();
+      await this.#catchUp();
+    } catch {
+      // stopping after a failed start: close what is open
+    }
+    for (const u of this.#unsubscribe) u();
+    await this.orderer.close();
+    for (const p of this.peers) await p.close();
+    await this.#runtime.close();
+    this.#logger.info({ dataDir: this.dataDir }, 'embedded network stopped');
+  }
+}
+
+/** Resolves when `peer` reaches `height` on `channel`; rejects with PEER_LAGGING after `timeoutMs`. */
+function waitForHeight(peer: Peer, channel: string, height: number, timeoutMs: number): Promise<void> {
+  if (peer.height(channel) >= height) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new ConsortiaError('PEER_LAGGING', `peer ${peer.id} is at height ${peer.height(channel)} of ${height} on ${channel}`));
+    }, timeoutMs);
+    const off = peer.events.onBlock((e) => {
+      if (e.channel === channel && peer.height(channel) >= height) {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
+  });
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { ConsortiaError } from '../common/index.js';
+
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'names use letters, digits, _ . - (max 64)');
+
+const UserSchema = z.union([
+  name,
+  z.object({
+    name,
+    role: z.enum(['admin', 'client']).default('client'),
+    attributes: z.record(z.string(), z.string()).optional(),
+  }),
+]);
+
+export const NetworkConfigSchema = z.object({
+  orgs: z
+    .array(
+      z.object({
+        name,
+        peers: z.array(name).min(1).default(['peer0']),
+        /** `admin` is enrolled with the admin role, other names as clients, unless given as objects. */
+        users: z.array(UserSchema).default(['admin', 'user1']),
+      }),
+    )
+    .min(1),
+  orderer: z.object({ org: name.default('Orderer'), nodes: z.array(name).min(1).default(['orderer0']) }).default({ org: 'Orderer', nodes: ['orderer0'] }),
+  channels: z
+    .array(
+      z.object({
+        name: z.string().regex(/^[a-z][a-z0-9.-]{0,248}$/, 'channel names are lower case: a-z, 0-9, . and -'),
+        orgs: z.array(name).min(1),
+        policies: z
+          .object({
+            Readers: z.string(),
+            Writers: z.string(),
+            Admins: z.string(),
+            Endorsement: z.string(),
+            LifecycleEndorsement: z.string(),
+          })
+          .partial()
+          .optional(),
+        batch: z
+          .object({ maxMessageCount: z.number().int(), maxBytes: z.number().int(), timeoutMs: z.number().int() })
+          .partial()
+          .optional(),
+        contracts: z
+          .array(
+            z.object({
+              name: z.string(),
+              version: z.string().default('1.0'),
+              endorsementPolicy: z.string().default('MAJORITY Endorsement'),
+              /** Module path of the contract; built-in contracts are found by name. */
+              path: z.string().optional(),
+            }),
+          )
+          .default([]),
+      }),
+    )
+    .min(1),
+});
+
+export type NetworkConfig = z.infer<typeof NetworkConfigSchema>;
+export type NetworkConfigInput = z.input<typeof NetworkConfigSchema>;
+
+/** The default consortium: a regulator and three carriers sharing channel `telecom`. */
+export const DEFAULT_NETWORK: NetworkConfigInput = {
+  orgs: [{ name: 'Regulator' }, { name: 'TelcoA' }, { name: 'TelcoB' }, { name: 'TelcoC' }],
+  channels: [
+    {
+      name: 'telecom',
+      orgs: ['Regulator', 'TelcoA', 'TelcoB', 'TelcoC'],
+      contracts: [{ name: 'asset-registry', version: '1.0', endorsementPolicy: 'MAJORITY Endorsement' }],
+    },
+  ],
+};
+
+/** Parses and cross-checks a network config; throws INVALID_NETWORK_CONFIG naming the field. */
+export function parseNetworkConfig(value: unknown): NetworkConfig {
+  const r = NetworkConfigSchema.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const where = issue?.path.join('.') || '(root)';
+    throw new ConsortiaError('INVALID_NETWORK_CONFIG', `network config is invalid at ${where}: ${issue?.message ?? 'bad value'}`, { path: where });
+  }
+  const cfg = r.data;
+  const orgNames = cfg.orgs.map((o) => o.name);
+  const all = [...orgNames, cfg.orderer.org];
+  const dup = all.find((n, i) => all.indexOf(n) !== i);
+  if (dup) throw new ConsortiaError('INVALID_NETWORK_CONFIG', `org ${dup} is declared twice`, { org: dup });
+  for (const ch of cfg.channels) {
+    const unknown = ch.orgs.find((o) => !orgNames.includes(o));
+    if (unknown) {
+      throw new ConsortiaError('INVALID_NETWORK_CONFIG', `channel ${ch.name} names unknown org ${unknown}`, { channel: ch.name, org: unknown });
+    }
+  }
+  return cfg;
+}

@@ -1,0 +1,169 @@
+import { ConsortiaError, fromBase64 } from '../common/index.js';
+import { verifyBytes } from '../crypto/index.js';
+import { Msp, MspManager, type Role, type ValidatedIdentity } from '../identity/index.js';
+import { evaluatePolicy, explainPolicy, type Policy, type PolicySigner, parsePolicy } from '../policy/index.js';
+import {
+  blockSigningBytes,
+  type ChannelConfig,
+  type ContractDefinition,
+  decodeIdentity,
+  type ParsedBlock,
+} from '../protocol/index.js';
+
+export type ChannelPolicyName = keyof ChannelConfig['policies'];
+
+export interface ContractEntry {
+  readonly definition: ContractDefinition;
+  readonly policy: Policy;
+}
+
+/**
+ * Everything a node derives from one version of a channel's configuration: the member MSPs, the
+ * parsed channel policies and the contract definitions. Immutable; a config update builds a new
+ * one. Identity checks are cached per certificate inside the MSPs.
+ */
+export class ChannelContext {
+  readonly config: ChannelConfig;
+  readonly appOrgs: readonly string[];
+  readonly ordererOrgs: readonly string[];
+  readonly #msps: MspManager;
+  readonly #policies: ReadonlyMap<ChannelPolicyName, Policy>;
+  readonly #contracts: ReadonlyMap<string, ContractEntry>;
+  readonly #identityCache = new Map<string, { mspId: string; cert: Uint8Array }>();
+
+  private constructor(config: ChannelConfig, msps: MspManager) {
+    this.config = config;
+    this.appOrgs = config.orgs.map((o) => o.mspId);
+    this.ordererOrgs = config.ordererOrgs.map((o) => o.mspId);
+    this.#msps = msps;
+    const policies = new Map<ChannelPolicyName, Policy>();
+    for (const [name, text] of Object.entries(config.policies) as [ChannelPolicyName, string][]) {
+      policies.set(name, parseConfigPolicy(text, `policies.${name}`));
+    }
+    this.#policies = policies;
+    this.#contracts = new Map(
+      config.contracts.map((c) => [
+        c.name,
+        { definition: c, policy: parseConfigPolicy(c.endorsementPolicy, `contract ${c.name}`) },
+      ]),
+    );
+  }
+
+  /** Builds the context of a configuration; throws INVALID_CONFIG when an MSP or policy is bad. */
+  static async fromConfig(config: ChannelConfig): Promise<ChannelContext> {
+    const msps: Msp[] = [];
+    for (const org of [...config.orgs, ...config.ordererOrgs]) {
+      try {
+        msps.push(
+          await Msp.create({
+            mspId: org.mspId,
+            rootCerts: org.rootCerts,
+            ...(org.intermediateCerts ? { intermediateCerts: org.intermediateCerts } : {}),
+            crls: (org.crls ?? []).map((c) => fromBase64(c)),
+          }),
+        );
+      } catch (err) {
+        throw new ConsortiaError('INVALID_CONFIG', `org ${org.mspId}: ${(err as Error).message}`, { mspId: org.mspId }, { cause: err });
+      }
+    }
+    return new ChannelContext(config, new MspManager({ msps }));
+  }
+
+  get channel(): string {
+    return this.config.channel;
+  }
+
+  get sequence(): number {
+    return this.config.sequence;
+  }
+
+  policy(name: ChannelPolicyName): Policy {
+    return this.#policies.get(name)!;
+  }
+
+  contract(name: string): ContractEntry | undefined {
+    return this.#contracts.get(name);
+  }
+
+  contracts(): ContractEntry[] {
+    return [...this.#contracts.values()];
+  }
+
+  /**
+   * Resolves identity bytes (as carried in messages) to a validated member of this channel.
+   * Throws BAD_CREATOR-class errors (UNKNOWN_MSP, CERT_*) when it is not one. `at` is the time
+   * to check validity at: the block time when validating, so every peer decides alike.
+   */
+  resolveIdentity(identityBytes: Uint8Array, at: Date, role?: Role | 'member'): ValidatedIdentity {
+    const key = Buffer.from(identityBytes).toString('latin1');
+    let id = this.#identityCache.get(key);
+    if (!id) {
+      const decoded = decodeIdentity(identityBytes);
+      if (decoded.cert.byteLength === 0) {
+        throw new ConsortiaError('UNKNOWN_IDENTITY', 'identities must carry their certificate on this channel', {
+          mspId: decoded.mspId,
+        });
+      }
+      id = { mspId: decoded.mspId, cert: decoded.cert };
+      if (this.#identityCache.size > 50_000) this.#identityCache.clear();
+      this.#identityCache.set(key, id);
+    }
+    if (!this.#msps.has(id.mspId)) {
+      throw new ConsortiaError('UNKNOWN_MSP', `org ${id.mspId} is not a member of channel ${this.channel}`, {
+        mspId: id.mspId,
+        channel: this.channel,
+      });
+    }
+    return this.#msps.validate(id.mspId, id.cert, role === undefined ? { at } : { at, role });
+  }
+
+  /** Evaluates a policy over verified signers, with this channel's orgs for meta policies. */
+  satisfies(policy: Policy, signers: readonly PolicySigner[]): boolean {
+    return evaluatePolicy(policy, signers, { orgs: this.appOrgs });
+  }
+
+  explain(policy: Policy, signers: readonly PolicySigner[]): string {
+    return explainPolicy(policy, signers, { orgs: this.appOrgs }).missing;
+  }
+
+  /**
+   * Checks a block's orderer signatures: each must be by a valid orderer of an ordering org of
+   * this channel, over the header bytes; distinct ordering orgs must reach signaturesRequired.
+   */
+  verifyBlockSignatures(block: ParsedBlock): void {
+    const at = new Date(block.timestamp);
+    const orgs = new Set<string>();
+    for (const sig of block.signatures) {
+      let signer: ValidatedIdentity;
+      try {
+        signer = this.resolveIdentity(sig.signer, at, 'orderer');
+      } catch {
+        continue;
+      }
+      if (!this.ordererOrgs.includes(signer.mspId)) continue;
+      if (verifyBytes(signer.publicKey, blockSigningBytes(block.headerBytes, sig.signer), sig.signature)) {
+        orgs.add(signer.mspId);
+      }
+    }
+    if (orgs.size < this.config.ordering.signaturesRequired) {
+      throw new ConsortiaError(
+        'BLOCK_REJECTED',
+        `block ${block.number} carries valid signatures of ${orgs.size} ordering org(s); ${this.config.ordering.signaturesRequired} required`,
+        { block: block.number, signedBy: [...orgs] },
+      );
+    }
+  }
+}
+
+function parseConfigPolicy(text: string, where: string): Policy {
+  try {
+    return parsePolicy(text);
+  } catch (err) {
+    throw new ConsortiaError('INVALID_CONFIG', `${where}: ${(err as Error).message}`, { where }, { cause: err });
+  }
+}
+
+/** Turns a validated identity into the signer a policy evaluates. */
+export function toPolicySigner(id: ValidatedIdentity): PolicySigner {
+  return { id: id.id, mspId: id.mspId, role: id.role };
+}

@@ -1,0 +1,417 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ConsortiaError } from '../common/index.js';
+import {
+  compilePolicy,
+  evaluatePolicy,
+  explainPolicy,
+  formatPolicy,
+  META_SUB_POLICIES,
+  minimalSignerSets,
+  type Policy,
+  type PolicyNode,
+  type PolicySigner,
+  PRINCIPAL_ROLES,
+  type PrincipalRole,
+  parsePolicy,
+  policyOrgs,
+  type SignerRole,
+  validatePolicy,
+} from './index.js';
+
+/** Fixed so that the property tests are deterministic. */
+const SEED = 20_251_123;
+
+const NP = parsePolicy(
+  `AND('Regulator.member', OutOf(2, 'TelcoA.member', 'TelcoB.member', 'TelcoC.member'))`,
+);
+const NO_CTX = { orgs: [] };
+const ORGS4 = { orgs: ['A', 'B', 'C', 'D'] };
+const SIGNER_ROLES: readonly SignerRole[] = ['admin', 'peer', 'client', 'orderer'];
+
+function s(id: string, mspId: string, role: SignerRole = 'peer'): PolicySigner {
+  return { id, mspId, role };
+}
+
+function signature(root: PolicyNode): Policy {
+  return { kind: 'signature', root, text: formatPolicy(root) };
+}
+
+function accepts(role: PrincipalRole, signerRole: SignerRole): boolean {
+  return role === 'member' || role === signerRole;
+}
+
+describe('evaluatePolicy: signature policies', () => {
+  it('evaluates the number-portability policy', () => {
+    expect(evaluatePolicy(NP, [s('r', 'Regulator'), s('a', 'TelcoA')], NO_CTX)).toBe(false);
+    expect(evaluatePolicy(NP, [s('r', 'Regulator'), s('a', 'TelcoA'), s('b', 'TelcoB')], NO_CTX)).toBe(true);
+    expect(evaluatePolicy(NP, [s('a', 'TelcoA'), s('b', 'TelcoB'), s('c', 'TelcoC')], NO_CTX)).toBe(false);
+    expect(evaluatePolicy(NP, [], NO_CTX)).toBe(false);
+  });
+
+  it('matches roles: member takes any role, other roles only themselves', () => {
+    const p = parsePolicy(`OR('A.admin')`);
+    expect(
+      evaluatePolicy(p, [s('1', 'A', 'peer'), s('2', 'A', 'client'), s('3', 'A', 'orderer')], NO_CTX),
+    ).toBe(false);
+    expect(evaluatePolicy(p, [s('1', 'A', 'admin')], NO_CTX)).toBe(true);
+    expect(evaluatePolicy(p, [s('1', 'B', 'admin')], NO_CTX)).toBe(false);
+    for (const role of SIGNER_ROLES) {
+      expect(evaluatePolicy(parsePolicy(`'A.member'`), [s('1', 'A', role)], NO_CTX)).toBe(true);
+      expect(evaluatePolicy(parsePolicy(`'A.${role}'`), [s('1', 'A', role)], NO_CTX)).toBe(true);
+    }
+  });
+
+  it('counts a signer once', () => {
+    const p = parsePolicy(`AND('A.member', 'A.member')`);
+    expect(evaluatePolicy(p, [s('a1', 'A')], NO_CTX)).toBe(false);
+    expect(evaluatePolicy(p, [s('a1', 'A'), s('a1', 'A')], NO_CTX)).toBe(false);
+    expect(evaluatePolicy(p, [s('a1', 'A'), s('a2', 'A', 'client')], NO_CTX)).toBe(true);
+  });
+
+  it('finds an assignment a greedy pass would miss', () => {
+    const p = parsePolicy(`OutOf(2, 'A.member', 'A.peer')`);
+    expect(evaluatePolicy(p, [s('p1', 'A', 'peer')], NO_CTX)).toBe(false);
+    expect(evaluatePolicy(p, [s('p1', 'A', 'peer'), s('a1', 'A', 'admin')], NO_CTX)).toBe(true);
+    // Greedy would give p1 to 'A.member' first and then find nothing for 'A.peer'.
+    const q = parsePolicy(`AND('A.member', OR('A.peer', 'B.peer'), 'A.admin')`);
+    expect(evaluatePolicy(q, [s('p1', 'A', 'peer'), s('a1', 'A', 'admin')], NO_CTX)).toBe(false);
+    expect(
+      evaluatePolicy(q, [s('p1', 'A', 'peer'), s('a1', 'A', 'admin'), s('c1', 'A', 'client')], NO_CTX),
+    ).toBe(true);
+    expect(
+      evaluatePolicy(q, [s('p1', 'A', 'peer'), s('a1', 'A', 'admin'), s('b1', 'B', 'peer')], NO_CTX),
+    ).toBe(true);
+  });
+
+  it('keeps the first occurrence of a repeated id', () => {
+    const p = parsePolicy(`AND('A.member', 'B.member')`);
+    expect(evaluatePolicy(p, [s('x', 'A'), s('x', 'B')], NO_CTX)).toBe(false);
+    expect(evaluatePolicy(p, [s('x', 'A'), s('y', 'B')], NO_CTX)).toBe(true);
+  });
+
+  it('ignores signers of orgs the policy does not name and unknown roles', () => {
+    const p = parsePolicy(`OR('A.peer')`);
+    const odd = { id: 'z', mspId: 'A', role: 'boss' } as unknown as PolicySigner;
+    expect(evaluatePolicy(p, [s('1', 'B'), s('2', 'C'), odd], NO_CTX)).toBe(false);
+  });
+
+  it('handles larger shared-org policies', () => {
+    const p = parsePolicy(
+      `OutOf(5, ${Array.from({ length: 10 }, (_, i) => `'A.${PRINCIPAL_ROLES[i % 5]}'`).join(', ')})`,
+    );
+    const four = [s('1', 'A', 'admin'), s('2', 'A', 'peer'), s('3', 'A', 'client'), s('4', 'A', 'orderer')];
+    expect(evaluatePolicy(p, four, NO_CTX)).toBe(false);
+    expect(evaluatePolicy(p, [...four, s('5', 'A', 'peer')], NO_CTX)).toBe(true);
+  });
+});
+
+describe('evaluatePolicy: meta policies', () => {
+  const admins = (...orgs: string[]) => orgs.map((o) => s(`${o}-admin`, o, 'admin'));
+
+  it('ANY needs one org', () => {
+    const p = parsePolicy('ANY Admins');
+    expect(evaluatePolicy(p, admins('C'), ORGS4)).toBe(true);
+    expect(evaluatePolicy(p, [s('c', 'C', 'peer')], ORGS4)).toBe(false);
+    expect(evaluatePolicy(p, admins('Z'), ORGS4)).toBe(false);
+  });
+
+  it('MAJORITY needs 3 of 4 orgs', () => {
+    const p = parsePolicy('MAJORITY Admins');
+    expect(evaluatePolicy(p, admins('A', 'B'), ORGS4)).toBe(false);
+    expect(evaluatePolicy(p, admins('A', 'B', 'Z', 'Y'), ORGS4)).toBe(false);
+    expect(evaluatePolicy(p, admins('A', 'B', 'D'), ORGS4)).toBe(true);
+    expect(evaluatePolicy(p, [...admins('A', 'B'), s('a2', 'A', 'admin')], ORGS4)).toBe(false);
+    expect(evaluatePolicy(p, admins('A', 'B'), { orgs: ['A', 'B', 'C'] })).toBe(true);
+    expect(evaluatePolicy(p, admins('A'), { orgs: ['A', 'B'] })).toBe(false);
+  });
+
+  it('ALL needs every org', () => {
+    const p = parsePolicy('ALL Admins');
+    expect(evaluatePolicy(p, admins('A', 'B', 'C'), ORGS4)).toBe(false);
+    expect(evaluatePolicy(p, admins('A', 'B', 'C', 'D'), ORGS4)).toBe(true);
+    expect(evaluatePolicy(p, admins('A', 'B', 'C', 'D'), { orgs: ['A', 'B', 'A', 'C', 'D', 'D'] })).toBe(
+      true,
+    );
+  });
+
+  it('is never met with no orgs', () => {
+    for (const rule of ['ANY', 'MAJORITY', 'ALL']) {
+      expect(evaluatePolicy(parsePolicy(`${rule} Writers`), admins('A'), NO_CTX)).toBe(false);
+    }
+  });
+
+  it('maps sub-policies to roles', () => {
+    const roleOf = {
+      Admins: 'admin',
+      Endorsement: 'peer',
+      Peers: 'peer',
+      Clients: 'client',
+      Orderers: 'orderer',
+    };
+    for (const sub of META_SUB_POLICIES) {
+      const p = parsePolicy(`ANY ${sub}`);
+      for (const role of SIGNER_ROLES) {
+        const expected = sub in roleOf ? roleOf[sub as keyof typeof roleOf] === role : true;
+        expect(evaluatePolicy(p, [s('x', 'B', role)], ORGS4), `${sub} ${role}`).toBe(expected);
+      }
+    }
+  });
+});
+
+describe('compilePolicy and validatePolicy', () => {
+  it('compiles to a reusable function', () => {
+    const check = compilePolicy(NP);
+    expect(check([s('r', 'Regulator'), s('a', 'TelcoA'), s('c', 'TelcoC')], NO_CTX)).toBe(true);
+    expect(check([s('r', 'Regulator'), s('a', 'TelcoA')], NO_CTX)).toBe(false);
+    expect(check([s('r', 'Regulator'), s('a', 'TelcoA'), s('c', 'TelcoC')], NO_CTX)).toBe(true);
+  });
+
+  it('rejects malformed policy objects with POLICY_INVALID', () => {
+    const bad: Policy[] = [
+      signature({
+        kind: 'outOf',
+        n: 0,
+        rules: [{ kind: 'principal', principal: { mspId: 'A', role: 'peer' } }],
+      }),
+      signature({
+        kind: 'outOf',
+        n: 2,
+        rules: [{ kind: 'principal', principal: { mspId: 'A', role: 'peer' } }],
+      }),
+      signature({
+        kind: 'outOf',
+        n: 1.5,
+        rules: [{ kind: 'principal', principal: { mspId: 'A', role: 'peer' } }],
+      }),
+      signature({ kind: 'principal', principal: { mspId: 'A', role: 'boss' as PrincipalRole } }),
+      { kind: 'implicitMeta', rule: 'SOME' as 'ANY', subPolicy: 'Writers', text: '' },
+    ];
+    for (const p of bad) {
+      expect(() => compilePolicy(p)).toThrow(ConsortiaError);
+      try {
+        validatePolicy(p);
+      } catch (err) {
+        expect((err as ConsortiaError).code).toBe('POLICY_INVALID');
+      }
+      expect(() => validatePolicy(p)).toThrow();
+    }
+  });
+});
+
+describe('explainPolicy', () => {
+  it('says what is missing', () => {
+    expect(explainPolicy(NP, [s('r', 'Regulator'), s('a', 'TelcoA')], NO_CTX)).toEqual({
+      satisfied: false,
+      missing: `needs 2 of 'TelcoA.member', 'TelcoB.member', 'TelcoC.member' (have 1)`,
+    });
+    expect(explainPolicy(NP, [s('a', 'TelcoA'), s('b', 'TelcoB')], NO_CTX).missing).toBe(
+      `needs 'Regulator.member'`,
+    );
+    expect(explainPolicy(NP, [s('r', 'Regulator'), s('a', 'TelcoA'), s('b', 'TelcoB')], NO_CTX)).toEqual({
+      satisfied: true,
+      missing: '',
+    });
+    expect(
+      explainPolicy(parsePolicy(`AND('A.member', 'A.member')`), [s('a', 'A')], NO_CTX).missing,
+    ).toContain('counts once');
+    expect(explainPolicy(parsePolicy('MAJORITY Admins'), [s('a', 'A', 'admin')], ORGS4).missing).toBe(
+      'MAJORITY Admins needs an admin signature from 3 of 4 org(s) (have 1: A)',
+    );
+    expect(explainPolicy(parsePolicy('ANY Writers'), [], NO_CTX).missing).toContain('no member orgs');
+  });
+});
+
+describe('policyOrgs and minimalSignerSets', () => {
+  it('lists the orgs a policy names', () => {
+    expect(policyOrgs(NP)).toEqual(['Regulator', 'TelcoA', 'TelcoB', 'TelcoC']);
+    expect(policyOrgs(parsePolicy(`OR('A.peer', AND('B.admin', 'A.admin'))`))).toEqual(['A', 'B']);
+    expect(policyOrgs(parsePolicy('ANY Writers'))).toEqual([]);
+    expect(policyOrgs(parsePolicy('ANY Writers'), { orgs: ['A', 'B', 'A'] })).toEqual(['A', 'B']);
+  });
+
+  it('chooses minimal endorser org sets, smallest first', () => {
+    const peers = (...orgs: string[]) => orgs.map((mspId) => ({ mspId, role: 'peer' as const }));
+    expect(minimalSignerSets(NP, peers('TelcoC', 'Regulator', 'TelcoA', 'TelcoB', 'Other'))).toEqual([
+      ['TelcoC', 'Regulator', 'TelcoA'],
+      ['TelcoC', 'Regulator', 'TelcoB'],
+      ['Regulator', 'TelcoA', 'TelcoB'],
+    ]);
+    expect(
+      minimalSignerSets(parsePolicy(`OR('A.peer', AND('B.peer', 'C.peer'))`), peers('A', 'B', 'C')),
+    ).toEqual([['A'], ['B', 'C']]);
+    expect(minimalSignerSets(NP, peers('TelcoA', 'TelcoB', 'TelcoC'))).toEqual([]);
+    expect(minimalSignerSets(parsePolicy(`OR('A.admin')`), peers('A'))).toEqual([]);
+    expect(minimalSignerSets(NP, peers('Regulator', 'TelcoA', 'TelcoB', 'TelcoC'), 1)).toHaveLength(1);
+    expect(minimalSignerSets(parsePolicy('MAJORITY Endorsement'), peers('A', 'B', 'C'), 16, ORGS4)).toEqual([
+      ['A', 'B', 'C'],
+    ]);
+  });
+});
+
+// ---- property tests -------------------------------------------------------------------------
+
+const POOL = ['A', 'B', 'C'];
+
+const principalArb = (orgs: readonly string[]) =>
+  fc
+    .record({ mspId: fc.constantFrom(...orgs), role: fc.constantFrom(...PRINCIPAL_ROLES) })
+    .map((principal): PolicyNode => ({ kind: 'principal', principal }));
+
+/** Small policies over few orgs, so principals share orgs and compete for signers. */
+const sharedNodeArb: fc.Arbitrary<PolicyNode> = fc.letrec<{ node: PolicyNode; outOf: PolicyNode }>((tie) => ({
+  node: fc.oneof({ maxDepth: 3, depthIdentifier: 'eval' }, principalArb(POOL), tie('outOf')),
+  outOf: fc
+    .array(tie('node'), { minLength: 1, maxLength: 3, depthIdentifier: 'eval' })
+    .chain((rules) =>
+      fc.integer({ min: 1, max: rules.length }).map((n): PolicyNode => ({ kind: 'outOf', n, rules })),
+    ),
+})).node;
+
+const metaArb: fc.Arbitrary<Policy> = fc
+  .record({
+    rule: fc.constantFrom('ANY' as const, 'MAJORITY' as const, 'ALL' as const),
+    subPolicy: fc.constantFrom(...META_SUB_POLICIES),
+  })
+  .map((m): Policy => ({ kind: 'implicitMeta', ...m, text: `${m.rule} ${m.subPolicy}` }));
+
+const anyPolicyArb = fc.oneof(sharedNodeArb.map(signature), metaArb);
+
+const signerArb = fc.record({ mspId: fc.constantFrom(...POOL, 'Z'), role: fc.constantFrom(...SIGNER_ROLES) });
+const signersArb = fc
+  .array(signerArb, { maxLength: 6 })
+  .map((list) => list.map((x, i): PolicySigner => ({ id: `s${i}`, ...x })));
+const ctxArb = fc.subarray(POOL).map((orgs) => ({ orgs }));
+
+function countLeaves(node: PolicyNode): number {
+  return node.kind === 'principal' ? 1 : node.rules.reduce((sum, r) => sum + countLeaves(r), 0);
+}
+
+/** Brute force: try every injective assignment of signers to principals. */
+function bruteForce(root: PolicyNode, signers: readonly PolicySigner[]): boolean {
+  const leaves: PolicyNode[] = [];
+  const collect = (n: PolicyNode): void => {
+    if (n.kind === 'principal') leaves.push(n);
+    else for (const r of n.rules) collect(r);
+  };
+  collect(root);
+  const met = new Set<PolicyNode>();
+  const holds = (n: PolicyNode): boolean =>
+    n.kind === 'principal' ? met.has(n) : n.rules.filter(holds).length >= n.n;
+  const used = new Set<number>();
+  const go = (i: number): boolean => {
+    if (i === leaves.length) return holds(root);
+    if (go(i + 1)) return true;
+    const leaf = leaves[i] as Extract<PolicyNode, { kind: 'principal' }>;
+    for (let j = 0; j < signers.length; j++) {
+      const sg = signers[j] as PolicySigner;
+      if (used.has(j) || sg.mspId !== leaf.principal.mspId || !accepts(leaf.principal.role, sg.role))
+        continue;
+      used.add(j);
+      met.add(leaf);
+      const ok = go(i + 1);
+      met.delete(leaf);
+      used.delete(j);
+      if (ok) return true;
+    }
+    return false;
+  };
+  return go(0);
+}
+
+describe('evaluatePolicy properties', () => {
+  it('is monotone: adding a signer never turns true into false', () => {
+    fc.assert(
+      fc.property(anyPolicyArb, signersArb, signerArb, ctxArb, (policy, signers, extra, ctx) => {
+        const before = evaluatePolicy(policy, signers, ctx);
+        const after = evaluatePolicy(policy, [...signers, { id: 'extra', ...extra }], ctx);
+        expect(!before || after).toBe(true);
+      }),
+      { numRuns: 1000, seed: SEED },
+    );
+  });
+
+  it('counts duplicated signers once', () => {
+    fc.assert(
+      fc.property(anyPolicyArb, signersArb, ctxArb, fc.array(fc.nat()), (policy, signers, ctx, picks) => {
+        const dups =
+          signers.length === 0 ? [] : picks.map((k) => signers[k % signers.length] as PolicySigner);
+        const mixed = [...signers, ...dups].reverse();
+        expect(evaluatePolicy(policy, mixed, ctx)).toBe(evaluatePolicy(policy, signers, ctx));
+      }),
+      { numRuns: 1000, seed: SEED },
+    );
+  });
+
+  it('equals a brute-force count over distinct-org principals', () => {
+    const orgs = ['O1', 'O2', 'O3', 'O4', 'O5', 'O6'];
+    const arb = fc.shuffledSubarray(orgs, { minLength: 1 }).chain((chosen) =>
+      fc.tuple(
+        fc.array(fc.constantFrom(...PRINCIPAL_ROLES), {
+          minLength: chosen.length,
+          maxLength: chosen.length,
+        }),
+        fc.integer({ min: 1, max: chosen.length }),
+        fc.constant(chosen),
+      ),
+    );
+    const signerArb6 = fc
+      .array(fc.record({ mspId: fc.constantFrom(...orgs), role: fc.constantFrom(...SIGNER_ROLES) }), {
+        maxLength: 8,
+      })
+      .map((list) => list.map((x, i): PolicySigner => ({ id: `s${i}`, ...x })));
+    fc.assert(
+      fc.property(arb, signerArb6, ([roles, n, chosen], signers) => {
+        const rules = chosen.map(
+          (mspId, i): PolicyNode => ({
+            kind: 'principal',
+            principal: { mspId, role: roles[i] as PrincipalRole },
+          }),
+        );
+        const policy = signature({ kind: 'outOf', n, rules });
+        const count = rules.filter(
+          (r) =>
+            r.kind === 'principal' &&
+            signers.some((sg) => sg.mspId === r.principal.mspId && accepts(r.principal.role, sg.role)),
+        ).length;
+        expect(evaluatePolicy(policy, signers, NO_CTX)).toBe(count >= n);
+        expect(explainPolicy(policy, signers, NO_CTX).satisfied).toBe(count >= n);
+      }),
+      { numRuns: 1000, seed: SEED },
+    );
+  });
+
+  it('equals a brute-force assignment search when principals share orgs', () => {
+    fc.assert(
+      fc.property(
+        sharedNodeArb.filter((n) => countLeaves(n) <= 7),
+        signersArb,
+        (root, signers) => {
+          expect(evaluatePolicy(signature(root), signers, NO_CTX)).toBe(bruteForce(root, signers));
+        },
+      ),
+      { numRuns: 5000, seed: SEED },
+    );
+  });
+
+  it('minimal signer sets satisfy the policy and are minimal', () => {
+    fc.assert(
+      fc.property(sharedNodeArb.map(signature), fc.subarray(POOL), (policy, orgs) => {
+        const available = orgs.flatMap((mspId) => SIGNER_ROLES.map((role) => ({ mspId, role })));
+        const sets = minimalSignerSets(policy, available, 100);
+        const signersOf = (set: readonly string[]) =>
+          available.filter((a) => set.includes(a.mspId)).map((a, i) => ({ id: `${a.mspId}-${i}`, ...a }));
+        for (let i = 0; i < sets.length; i++) {
+          const set = sets[i] as string[];
+          expect(evaluatePolicy(policy, signersOf(set), NO_CTX)).toBe(true);
+          for (const org of set) {
+            expect(evaluatePolicy(policy, signersOf(set.filter((o) => o !== org)), NO_CTX)).toBe(false);
+          }
+          if (i > 0) expect(set.length).toBeGreaterThanOrEqual((sets[i - 1] as string[]).length);
+        }
+        expect(sets.length > 0).toBe(evaluatePolicy(policy, signersOf(orgs), NO_CTX));
+      }),
+      { numRuns: 300, seed: SEED },
+    );
+  });
+});

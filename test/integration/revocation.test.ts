@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toBase64 } from '../../src/common/index.js';
+import { newPrivateKeySigner, privateKeyFrom } from '../../src/crypto/index.js';
+import { connect, EndorseError, proposeConfigUpdate, submitConfigUpdate } from '../../src/gateway/index.js';
+import { CertificateAuthority } from '../../src/identity/index.js';
+import { layout } from '../../src/network/index.js';
+import { ValidationCode } from '../../src/protocol/index.js';
+import { removeDir, startNetwork, type TestNetwork } from '../support/network.js';
+
+const CH = 'telecom';
+const CC = 'asset-registry';
+let t: TestNetwork;
+
+beforeAll(async () => {
+  t = await startNetwork();
+});
+
+afterAll(async () => {
+  await t.stop();
+  removeDir(t.dataDir);
+});
+
+function admin(label: string) {
+  const id = t.network.identity(label);
+  return { mspId: id.mspId, certDer: id.certDer, signer: id.signer };
+}
+
+describe('certificate revocation reaches the peers through a config update', () => {
+  it('a revoked creator is refused at endorsement and flagged BAD_CREATOR at validation', async () => {
+    const ca = await CertificateAuthority.load(layout.caDir(t.dataDir, 'TelcoA'));
+    const temp = await ca.enroll({ name: 'contractor', role: 'client' });
+    const client = connect({
+      identity: { mspId: 'TelcoA', credentials: temp.certDer },
+      signer: newPrivateKeySigner(privateKeyFrom(temp.privateKeyPem!)),
+      gateway: t.gateway,
+    });
+    const contract = client.network(CH).contract(CC);
+    await expect(contract.submit('createAsset', { arguments: { id: 'rev-1', owner: 'C', value: 1 } })).resolves.toMatchObject({
+      validationCode: 'VALID',
+    });
+
+    // Endorsed before the revocation, ordered after it.
+    const signer = newPrivateKeySigner(privateKeyFrom(temp.privateKeyPem!));
+    const held = contract.newProposal('updateValue', { arguments: { id: 'rev-1', value: 2 } });
+    const heldTx = await held.endorse(signer(held.bytes) as Uint8Array);
+
+    const crl = await ca.revoke(temp.serial, 'keyCompromise');
+    await ca.save(layout.caDir(t.dataDir, 'TelcoA'));
+    const current = t.gateway.peerFor(CH).channelConfig(CH);
+    const update = proposeConfigUpdate(current, admin('TelcoA.admin'), (c) => ({
+      ...c,
+      orgs: c.orgs.map((o) => (o.mspId === 'TelcoA' ? { ...o, crls: [toBase64(crl)] } : o)),
+    }));
+    await submitConfigUpdate(t.gateway, update, admin('TelcoA.admin'), [admin('TelcoA.admin')], CH);
+    await t.network.settle();
+    for (const p of t.network.peers) expect(p.context(CH).sequence).toBe(current.sequence + 1);
+
+    const commit = await heldTx.submit(signer(heldTx.bytes) as Uint8Array);
+    const status = await commit.status();
+    expect(status.validationCode).toBe(ValidationCode.BAD_CREATOR);
+
+    const err = await contract.submit('updateValue', { arguments: { id: 'rev-1', value: 3 } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EndorseError);
+    expect((err as EndorseError).code).toBe('BAD_CREATOR');
+  });
+
+  it("refuses a CRL update for an org signed only by another org's admin", async () => {
+    const ca = await CertificateAuthority.load(layout.caDir(t.dataDir, 'TelcoA'));
+    const crl = await ca.crl();
+    const current = t.gateway.peerFor(CH).channelConfig(CH);
+    const update = proposeConfigUpdate(current, admin('TelcoB.admin'), (c) => ({
+      ...c,
+      orgs: c.orgs.map((o) => (o.mspId === 'TelcoA' ? { ...o, crls: [toBase64(crl)] } : o)),
+    }));
+    await expect(submitConfigUpdate(t.gateway, update, admin('TelcoB.admin'), [admin('TelcoB.admin')], CH)).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+    });
+    expect(t.gateway.peerFor(CH).channelConfig(CH).sequence).toBe(current.sequence);
+  });
+
+  it('a channel-wide change needs MAJORITY Admins', async () => {
+    const current = t.gateway.peerFor(CH).channelConfig(CH);
+    const change = (c: typeof current) => ({ ...c, batch: { ...c.batch, maxMessageCount: 100 } });
+    const two = [admin('TelcoA.admin'), admin('TelcoB.admin')];
+    await expect(submitConfigUpdate(t.gateway, proposeConfigUpdate(current, two[0]!, change), two[0]!, two, CH)).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+    });
+    const three = [...two, admin('Regulator.admin')];
+    const ok = await submitConfigUpdate(t.gateway, proposeConfigUpdate(current, three[0]!, change), three[0]!, three, CH);
+    expect(ok.blockNumber).toBeGreaterThan(0);
+    await t.network.settle();
+    expect(t.gateway.peerFor(CH).channelConfig(CH).batch.maxMessageCount).toBe(100);
+  });
+});
