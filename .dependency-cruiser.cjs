@@ -1,6 +1,20 @@
 // Enforces the layering of DESIGN.md: imports only go down the list, and a layer is entered
 // only through its index.ts. Contracts see only the contract API.
-const layers = ['common', 'crypto', 'identity', 'policy', 'protocol', 'ledger', 'contract', 'peer', 'orderer', 'network', 'gateway', 'cli', 'dashboard'];
+const layers = [
+  'common',
+  'crypto',
+  'identity',
+  'policy',
+  'protocol',
+  'ledger',
+  'contract',
+  'peer',
+  'orderer',
+  'network',
+  'gateway',
+  'cli',
+  'dashboard',
+];
 
 const upward = layers.slice(0, -1).map((layer, i) => ({
   name: `no-upward-from-${layer}`,

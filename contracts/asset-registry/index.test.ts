@@ -12,8 +12,20 @@ import assetRegistry, { type Asset } from './index.js';
 
 const NS = 'asset-registry';
 
-const telcoA: CallerInfo = { mspId: 'TelcoA', role: 'client', id: 'TelcoA::ann::01', name: 'ann', attributes: {} };
-const telcoB: CallerInfo = { mspId: 'TelcoB', role: 'client', id: 'TelcoB::bob::02', name: 'bob', attributes: {} };
+const telcoA: CallerInfo = {
+  mspId: 'TelcoA',
+  role: 'client',
+  id: 'TelcoA::ann::01',
+  name: 'ann',
+  attributes: {},
+};
+const telcoB: CallerInfo = {
+  mspId: 'TelcoB',
+  role: 'client',
+  id: 'TelcoB::bob::02',
+  name: 'bob',
+  attributes: {},
+};
 
 let state: MemoryState;
 let clock: number;
@@ -58,11 +70,19 @@ function stored(id: string): Asset | undefined {
 describe('createAsset', () => {
   it("stores the asset with the caller's org and the proposal time, and emits AssetCreated", async () => {
     const sim = await call('createAsset', { id: 'car1', owner: 'ann', value: 100 });
-    const expected = { id: 'car1', owner: 'ann', ownerOrg: 'TelcoA', value: 100, updatedAt: '2025-01-01T00:01:00.000Z' };
+    const expected = {
+      id: 'car1',
+      owner: 'ann',
+      ownerOrg: 'TelcoA',
+      value: 100,
+      updatedAt: '2025-01-01T00:01:00.000Z',
+    };
     expect(sim.ok).toBe(true);
     expect(sim.result).toEqual(expected);
     expect(stored('car1')).toEqual(expected);
-    expect(sim.events.map((e) => [e.name, JSON.parse(fromUtf8(e.payload))])).toEqual([['AssetCreated', expected]]);
+    expect(sim.events.map((e) => [e.name, JSON.parse(fromUtf8(e.payload))])).toEqual([
+      ['AssetCreated', expected],
+    ]);
     const ns = sim.rwset.ns[0]!;
     expect(ns.namespace).toBe(NS);
     expect(ns.reads.map((r) => [r.key, r.version])).toEqual([['car1', undefined]]);
@@ -138,7 +158,9 @@ describe('updateValue and deleteAsset', () => {
   });
 
   it('refuses updateValue from another org (NOT_OWNER) and of an unknown asset (UNKNOWN_ASSET)', async () => {
-    expect((await call('updateValue', { id: 'car1', value: 1 }, { caller: telcoB })).error?.code).toBe('NOT_OWNER');
+    expect((await call('updateValue', { id: 'car1', value: 1 }, { caller: telcoB })).error?.code).toBe(
+      'NOT_OWNER',
+    );
     expect((await call('updateValue', { id: 'car9', value: 1 })).error?.code).toBe('UNKNOWN_ASSET');
     expect(stored('car1')?.value).toBe(100);
   });
@@ -161,7 +183,9 @@ describe('updateValue and deleteAsset', () => {
   it('keeps the owning org after a transfer, so other orgs still cannot change the asset', async () => {
     expect((await call('transferAsset', { id: 'car1', newOwner: 'bob' })).ok).toBe(true);
     expect(stored('car1')).toMatchObject({ owner: 'bob', ownerOrg: 'TelcoA' });
-    expect((await call('updateValue', { id: 'car1', value: 1 }, { caller: telcoB })).error?.code).toBe('NOT_OWNER');
+    expect((await call('updateValue', { id: 'car1', value: 1 }, { caller: telcoB })).error?.code).toBe(
+      'NOT_OWNER',
+    );
   });
 });
 
@@ -179,7 +203,10 @@ describe('queries', () => {
   it('readAsset returns the asset to any org, and UNKNOWN_ASSET for a missing one', async () => {
     const sim = await query('readAsset', { id: 'a2' }, telcoB);
     expect(sim.result).toMatchObject({ id: 'a2', value: 2 });
-    expect((await query('readAsset', { id: 'zz' })).error).toMatchObject({ code: 'UNKNOWN_ASSET', detail: { id: 'zz' } });
+    expect((await query('readAsset', { id: 'zz' })).error).toMatchObject({
+      code: 'UNKNOWN_ASSET',
+      detail: { id: 'zz' },
+    });
   });
 
   it('listAssets lists all assets in key order, or a key range', async () => {
@@ -205,7 +232,9 @@ describe('queries', () => {
 
   it('are read-only: a query cannot be submitted and a transaction cannot be evaluated', async () => {
     expect((await call('readAsset', { id: 'a1' })).error?.code).toBe('UNKNOWN_FUNCTION');
-    expect((await query('createAsset', { id: 'z', owner: 'x', value: 1 })).error?.code).toBe('UNKNOWN_FUNCTION');
+    expect((await query('createAsset', { id: 'z', owner: 'x', value: 1 })).error?.code).toBe(
+      'UNKNOWN_FUNCTION',
+    );
   });
 });
 
@@ -213,7 +242,12 @@ describe('description', () => {
   it('describes every function with a JSON Schema of its arguments', () => {
     const d = describeContract(assetRegistry);
     expect(d).toMatchObject({ name: NS, version: '1.0' });
-    expect(Object.keys(d.transactions).sort()).toEqual(['createAsset', 'deleteAsset', 'transferAsset', 'updateValue']);
+    expect(Object.keys(d.transactions).sort()).toEqual([
+      'createAsset',
+      'deleteAsset',
+      'transferAsset',
+      'updateValue',
+    ]);
     expect(Object.keys(d.queries).sort()).toEqual(['assetHistory', 'listAssets', 'readAsset']);
     expect(d.transactions.createAsset?.argsJsonSchema).toMatchObject({
       type: 'object',

@@ -21,7 +21,9 @@ const value = z.number().int().nonnegative().describe('asset value, a non-negati
 async function readExisting(ctx: Context, assetId: string): Promise<Asset> {
   const asset = await ctx.state.get<Asset>(assetId);
   if (asset === undefined) {
-    throw new ContractError('UNKNOWN_ASSET', `asset ${assetId} does not exist; create it first`, { id: assetId });
+    throw new ContractError('UNKNOWN_ASSET', `asset ${assetId} does not exist; create it first`, {
+      id: assetId,
+    });
   }
   return asset;
 }
@@ -46,7 +48,9 @@ export default defineContract({
       args: z.object({ id, owner: z.string().min(1).max(256), value }),
       run: async (ctx, a) => {
         if ((await ctx.state.getBytes(a.id)) !== undefined) {
-          throw new ContractError('ASSET_EXISTS', `asset ${a.id} already exists; choose another id`, { id: a.id });
+          throw new ContractError('ASSET_EXISTS', `asset ${a.id} already exists; choose another id`, {
+            id: a.id,
+          });
         }
         const asset: Asset = {
           id: a.id,
@@ -109,7 +113,8 @@ export default defineContract({
       run: (ctx, a) => readExisting(ctx, a.id),
     },
     listAssets: {
-      description: "Lists assets with ids in [startKey, endKey); '' (the default) means from the start / to the end.",
+      description:
+        "Lists assets with ids in [startKey, endKey); '' (the default) means from the start / to the end.",
       args: z.object({
         startKey: z.string().max(1024).default(''),
         endKey: z.string().max(1024).default(''),

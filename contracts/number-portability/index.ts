@@ -80,7 +80,14 @@ function requireOpen(req: PortRequest): void {
 }
 
 /** Closes an open request: records the decision, frees the number, drops the open index. */
-async function close(ctx: Context, req: PortRequest, status: PortStatus, reason: string | null, num: NumberRecord, newCarrier?: string) {
+async function close(
+  ctx: Context,
+  req: PortRequest,
+  status: PortStatus,
+  reason: string | null,
+  num: NumberRecord,
+  newCarrier?: string,
+) {
   const now = ctx.timestamp.toISOString();
   const closed: PortRequest = { ...req, status, decidedAt: now, reason };
   await ctx.state.put(requestKey(req.requestId), closed);
@@ -100,21 +107,35 @@ export default defineContract({
   description: 'Phone number portability between carriers, with the regulator as a party to every change.',
   transactions: {
     registerNumber: {
-      description: 'Registers a number with its carrier. The regulator may register any number; a carrier only its own.',
+      description:
+        'Registers a number with its carrier. The regulator may register any number; a carrier only its own.',
       args: z.object({ number: e164, carrier: orgName }),
       async run(ctx, a) {
         if (ctx.caller.mspId !== REGULATOR && ctx.caller.mspId !== a.carrier) {
-          throw new ContractError('NOT_ALLOWED', `only ${REGULATOR} or ${a.carrier} itself may register a number for ${a.carrier}`, {
-            caller: ctx.caller.mspId,
-          });
+          throw new ContractError(
+            'NOT_ALLOWED',
+            `only ${REGULATOR} or ${a.carrier} itself may register a number for ${a.carrier}`,
+            {
+              caller: ctx.caller.mspId,
+            },
+          );
         }
-        if (a.carrier === REGULATOR) throw new ContractError('NOT_A_CARRIER', `${REGULATOR} is not a carrier`);
+        if (a.carrier === REGULATOR)
+          throw new ContractError('NOT_A_CARRIER', `${REGULATOR} is not a carrier`);
         const key = numberKey(a.number);
         if (await ctx.state.get(key)) {
-          throw new ContractError('NUMBER_EXISTS', `number ${a.number} is already registered`, { number: a.number });
+          throw new ContractError('NUMBER_EXISTS', `number ${a.number} is already registered`, {
+            number: a.number,
+          });
         }
         const now = ctx.timestamp.toISOString();
-        const rec: NumberRecord = { number: a.number, carrier: a.carrier, registeredAt: now, updatedAt: now, openRequestId: null };
+        const rec: NumberRecord = {
+          number: a.number,
+          carrier: a.carrier,
+          registeredAt: now,
+          updatedAt: now,
+          openRequestId: null,
+        };
         await ctx.state.put(key, rec);
         ctx.emit('NumberRegistered', { number: a.number, carrier: a.carrier });
         return rec;
@@ -125,16 +146,23 @@ export default defineContract({
       args: z.object({ number: e164, encryptedCustomerData: base64, contractHash: sha256Hex }),
       async run(ctx, a) {
         const recipient = ctx.caller.mspId;
-        if (recipient === REGULATOR) throw new ContractError('NOT_A_CARRIER', `${REGULATOR} cannot take over numbers`);
+        if (recipient === REGULATOR)
+          throw new ContractError('NOT_A_CARRIER', `${REGULATOR} cannot take over numbers`);
         const num = await loadNumber(ctx, a.number);
         if (num.carrier === recipient) {
-          throw new ContractError('ALREADY_OWNER', `${recipient} already holds ${a.number}`, { number: a.number });
+          throw new ContractError('ALREADY_OWNER', `${recipient} already holds ${a.number}`, {
+            number: a.number,
+          });
         }
         if (num.openRequestId) {
-          throw new ContractError('REQUEST_OPEN', `number ${a.number} already has open request ${num.openRequestId}`, {
-            number: a.number,
-            requestId: num.openRequestId,
-          });
+          throw new ContractError(
+            'REQUEST_OPEN',
+            `number ${a.number} already has open request ${num.openRequestId}`,
+            {
+              number: a.number,
+              requestId: num.openRequestId,
+            },
+          );
         }
         const id = `pr-${ctx.txId.slice(0, 16)}`;
         const now = ctx.timestamp.toISOString();
@@ -152,25 +180,39 @@ export default defineContract({
         };
         await ctx.state.put(requestKey(id), req);
         await ctx.state.put(openKey(id), { requestId: id, number: a.number, requestedAt: now });
-        await ctx.state.put(numberKey(a.number), { ...num, openRequestId: id, updatedAt: now } satisfies NumberRecord);
+        await ctx.state.put(numberKey(a.number), {
+          ...num,
+          openRequestId: id,
+          updatedAt: now,
+        } satisfies NumberRecord);
         ctx.emit('PortRequested', { requestId: id, number: a.number, donor: num.carrier, recipient });
         return { requestId: id };
       },
     },
     confirmPort: {
-      description: 'Called by the current owner (donor): confirms the request; the number moves to the recipient.',
+      description:
+        'Called by the current owner (donor): confirms the request; the number moves to the recipient.',
       args: z.object({ requestId }),
       async run(ctx, a) {
         const req = await loadRequest(ctx, a.requestId);
         requireOpen(req);
         const num = await loadNumber(ctx, req.number);
         if (ctx.caller.mspId !== num.carrier) {
-          throw new ContractError('NOT_OWNER', `only the current owner ${num.carrier} may confirm request ${req.requestId}`, {
-            owner: num.carrier,
-          });
+          throw new ContractError(
+            'NOT_OWNER',
+            `only the current owner ${num.carrier} may confirm request ${req.requestId}`,
+            {
+              owner: num.carrier,
+            },
+          );
         }
         const closed = await close(ctx, req, 'confirmed', null, num, req.recipient);
-        ctx.emit('PortConfirmed', { requestId: req.requestId, number: req.number, from: req.donor, to: req.recipient });
+        ctx.emit('PortConfirmed', {
+          requestId: req.requestId,
+          number: req.number,
+          from: req.donor,
+          to: req.recipient,
+        });
         return { requestId: closed.requestId, number: closed.number, carrier: req.recipient };
       },
     },
@@ -182,9 +224,13 @@ export default defineContract({
         requireOpen(req);
         const num = await loadNumber(ctx, req.number);
         if (ctx.caller.mspId !== num.carrier) {
-          throw new ContractError('NOT_OWNER', `only the current owner ${num.carrier} may reject request ${req.requestId}`, {
-            owner: num.carrier,
-          });
+          throw new ContractError(
+            'NOT_OWNER',
+            `only the current owner ${num.carrier} may reject request ${req.requestId}`,
+            {
+              owner: num.carrier,
+            },
+          );
         }
         await close(ctx, req, 'rejected', a.reason, num);
         ctx.emit('PortRejected', { requestId: req.requestId, number: req.number, reason: a.reason });
@@ -198,9 +244,13 @@ export default defineContract({
         const req = await loadRequest(ctx, a.requestId);
         requireOpen(req);
         if (ctx.caller.mspId !== req.recipient) {
-          throw new ContractError('NOT_RECIPIENT', `only the recipient ${req.recipient} may cancel request ${req.requestId}`, {
-            recipient: req.recipient,
-          });
+          throw new ContractError(
+            'NOT_RECIPIENT',
+            `only the recipient ${req.recipient} may cancel request ${req.requestId}`,
+            {
+              recipient: req.recipient,
+            },
+          );
         }
         const num = await loadNumber(ctx, req.number);
         await close(ctx, req, 'cancelled', null, num);
@@ -225,7 +275,10 @@ export default defineContract({
       args: z.object({ number: e164 }),
       async run(ctx, a) {
         const changes = await ctx.state.history<NumberRecord>(numberKey(a.number));
-        if (changes.length === 0) throw new ContractError('UNKNOWN_NUMBER', `number ${a.number} was never registered`, { number: a.number });
+        if (changes.length === 0)
+          throw new ContractError('UNKNOWN_NUMBER', `number ${a.number} was never registered`, {
+            number: a.number,
+          });
         return changes.map((c) => ({
           txId: c.txId,
           timestamp: c.timestamp.toISOString(),
@@ -236,16 +289,29 @@ export default defineContract({
       },
     },
     openRequests: {
-      description: "The regulator's SLA report: open requests, optionally only those older than a number of hours.",
-      args: z.object({ olderThanHours: z.number().min(0).max(24 * 365).optional() }),
+      description:
+        "The regulator's SLA report: open requests, optionally only those older than a number of hours.",
+      args: z.object({
+        olderThanHours: z
+          .number()
+          .min(0)
+          .max(24 * 365)
+          .optional(),
+      }),
       async run(ctx, a) {
         if (ctx.caller.mspId !== REGULATOR) {
-          throw new ContractError('NOT_REGULATOR', `only ${REGULATOR} may read the SLA report`, { caller: ctx.caller.mspId });
+          throw new ContractError('NOT_REGULATOR', `only ${REGULATOR} may read the SLA report`, {
+            caller: ctx.caller.mspId,
+          });
         }
         const now = ctx.timestamp.getTime();
         const cutoff = now - (a.olderThanHours ?? 0) * 3_600_000;
         const out = [];
-        for await (const { value } of ctx.state.range<{ requestId: string; number: string; requestedAt: string }>('open:', 'open;')) {
+        for await (const { value } of ctx.state.range<{
+          requestId: string;
+          number: string;
+          requestedAt: string;
+        }>('open:', 'open;')) {
           const at = Date.parse(value.requestedAt);
           if (at > cutoff) continue;
           const req = await loadRequest(ctx, value.requestId);

@@ -9,7 +9,9 @@ export function fail(err: unknown): never {
 }
 
 /** Runs a command action, turning any error into one line on stderr and exit code 1. */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(
+  fn: (...args: A) => Promise<void>,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);
@@ -22,7 +24,10 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
 /** A pino logger: JSON lines by default, or readable lines with `pretty`. */
 export function createLogger(level: string, format: 'json' | 'pretty'): Logger {
   if (format === 'pretty') {
-    return pino({ level }, pino.transport({ target: 'pino-pretty', options: { colorize: process.stderr.isTTY, destination: 2 } })) as unknown as Logger;
+    return pino(
+      { level },
+      pino.transport({ target: 'pino-pretty', options: { colorize: process.stderr.isTTY, destination: 2 } }),
+    ) as unknown as Logger;
   }
   return pino({ level }, pino.destination(2)) as unknown as Logger;
 }

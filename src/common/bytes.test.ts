@@ -26,9 +26,11 @@ describe('utf8 / fromUtf8', () => {
   it('round-trips text, including non-ASCII', () => {
     expect([...utf8('é€😀')]).toEqual([0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80]);
     expect(fromUtf8(utf8('é€😀'))).toBe('é€😀');
-    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => {
-      expect(fromUtf8(utf8(s))).toBe(s);
-    }));
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (s) => {
+        expect(fromUtf8(utf8(s))).toBe(s);
+      }),
+    );
   });
 
   it('refuses invalid UTF-8 with BAD_ENCODING instead of substituting characters', () => {
@@ -45,9 +47,11 @@ describe('hex', () => {
   });
 
   it('round-trips any bytes (property)', () => {
-    fc.assert(fc.property(fc.uint8Array(), (b) => {
-      expect(fromHex(toHex(b))).toEqual(b);
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array(), (b) => {
+        expect(fromHex(toHex(b))).toEqual(b);
+      }),
+    );
   });
 
   it('encodes only the viewed part of a subarray', () => {
@@ -68,15 +72,19 @@ describe('base64', () => {
   it('encodes with padding and round-trips any bytes', () => {
     expect(toBase64(utf8('abcd'))).toBe('YWJjZA==');
     expect(fromUtf8(fromBase64('YWJjZA=='))).toBe('abcd');
-    fc.assert(fc.property(fc.uint8Array(), (b) => {
-      expect(fromBase64(toBase64(b))).toEqual(b);
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array(), (b) => {
+        expect(fromBase64(toBase64(b))).toEqual(b);
+      }),
+    );
   });
 });
 
 describe('concatBytes / bytesEqual', () => {
   it('concatenates in order', () => {
-    expect([...concatBytes(new Uint8Array([1]), new Uint8Array(0), new Uint8Array([2, 3]))]).toEqual([1, 2, 3]);
+    expect([...concatBytes(new Uint8Array([1]), new Uint8Array(0), new Uint8Array([2, 3]))]).toEqual([
+      1, 2, 3,
+    ]);
     expect(concatBytes().byteLength).toBe(0);
   });
 

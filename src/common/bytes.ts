@@ -9,7 +9,12 @@ export function utf8(text: string): Uint8Array {
   return textEncoder.encode(text);
 }
 
-/** Decodes UTF-8; throws BAD_ENCODING on invalid UTF-8 instead of substituting U+FFFD. */
+/**
+ * Decodes UTF-8; throws BAD_ENCODING on invalid UTF-8 instead of substituting U+FFFD.
+ *
+ * @example
+ * fromUtf8(utf8('héllo')) // 'héllo'
+ */
 export function fromUtf8(bytes: Uint8Array): string {
   try {
     return textDecoder.decode(bytes);
@@ -22,10 +27,19 @@ export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
-/** Decodes hex (either case); throws BAD_ENCODING on an odd length or a non-hex character. */
+/**
+ * Decodes hex (either case); throws BAD_ENCODING on an odd length or a non-hex character,
+ * where Buffer.from(hex, 'hex') would silently drop the rest.
+ *
+ * @example
+ * fromHex('00ff') // Uint8Array [0, 255]
+ */
 export function fromHex(hex: string): Uint8Array {
   if (!HEX.test(hex)) {
-    throw new ConsortiaError('BAD_ENCODING', 'the text is not hex: expected an even number of 0-9a-f characters');
+    throw new ConsortiaError(
+      'BAD_ENCODING',
+      'the text is not hex: expected an even number of 0-9a-f characters',
+    );
   }
   return new Uint8Array(Buffer.from(hex, 'hex'));
 }

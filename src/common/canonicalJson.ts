@@ -19,7 +19,10 @@ export function canonicalJson(value: unknown): string {
 
 function encode(value: unknown, depth: number): string {
   if (depth > MAX_DEPTH) {
-    throw new ConsortiaError('JSON_TOO_DEEP', `the value nests deeper than ${MAX_DEPTH} levels (or is cyclic)`);
+    throw new ConsortiaError(
+      'JSON_TOO_DEEP',
+      `the value nests deeper than ${MAX_DEPTH} levels (or is cyclic)`,
+    );
   }
   if (value === null) return 'null';
   switch (typeof value) {

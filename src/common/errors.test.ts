@@ -64,7 +64,9 @@ describe('isConsortiaError', () => {
 
   it('refuses other errors and non-errors, even look-alikes', () => {
     expect(isConsortiaError(new Error('x'))).toBe(false);
-    expect(isConsortiaError({ code: 'BAD_KEY', message: 'bad key', name: 'ConsortiaError' }, 'BAD_KEY')).toBe(false);
+    expect(isConsortiaError({ code: 'BAD_KEY', message: 'bad key', name: 'ConsortiaError' }, 'BAD_KEY')).toBe(
+      false,
+    );
     expect(isConsortiaError(undefined)).toBe(false);
     expect(isConsortiaError('BAD_KEY')).toBe(false);
   });

@@ -64,7 +64,9 @@ export class ContextState implements ContractState {
   }
 
   get<T = unknown>(key: string): Promise<T | undefined> {
-    return handled(this.#getBytes(key).then((bytes) => (bytes === undefined ? undefined : (decodeJson(bytes, key) as T))));
+    return handled(
+      this.#getBytes(key).then((bytes) => (bytes === undefined ? undefined : (decodeJson(bytes, key) as T))),
+    );
   }
 
   getBytes(key: string): Promise<Uint8Array | undefined> {
@@ -82,7 +84,10 @@ export class ContextState implements ContractState {
     this.#assertWritable('putBytes');
     validateKey(key);
     if (!(value instanceof Uint8Array)) {
-      throw new ConsortiaError(ContractErrorCodes.CONTRACT_FAILED, `putBytes of key '${key}' needs a Uint8Array value`);
+      throw new ConsortiaError(
+        ContractErrorCodes.CONTRACT_FAILED,
+        `putBytes of key '${key}' needs a Uint8Array value`,
+      );
     }
     this.#rec.write(key, new Uint8Array(value));
     return Promise.resolve();
@@ -116,7 +121,10 @@ export class ContextState implements ContractState {
     return handled(
       this.#readHistory(key).then((entries) =>
         entries.map((e) =>
-          modification<T>(e, e.isDelete || e.value === undefined ? undefined : (decodeJson(e.value, key) as T)),
+          modification<T>(
+            e,
+            e.isDelete || e.value === undefined ? undefined : (decodeJson(e.value, key) as T),
+          ),
         ),
       ),
     );
@@ -125,7 +133,9 @@ export class ContextState implements ContractState {
   historyBytes(key: string): Promise<Array<KeyModification<Uint8Array>>> {
     return handled(
       this.#readHistory(key).then((entries) =>
-        entries.map((e) => modification(e, e.isDelete || e.value === undefined ? undefined : new Uint8Array(e.value))),
+        entries.map((e) =>
+          modification(e, e.isDelete || e.value === undefined ? undefined : new Uint8Array(e.value)),
+        ),
       ),
     );
   }
@@ -196,7 +206,8 @@ export class ContextState implements ContractState {
         this.#assertOpen();
         const write = pending[p];
         if (committed === undefined && write === undefined) return;
-        const order = committed === undefined ? 1 : write === undefined ? -1 : compareKeys(committed.key, write.key);
+        const order =
+          committed === undefined ? 1 : write === undefined ? -1 : compareKeys(committed.key, write.key);
         if (order < 0 && committed !== undefined) {
           yield { key: committed.key, value: new Uint8Array(committed.value) };
           committed = await this.#nextCommitted(it, record);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineContract, isContractDefinition } from './defineContract.js';
 import { describeContract } from './describeContract.js';
 
-const noop = { args: z.object({}), run: () => undefined };
+const noop = { args: z.object({}), run: (): undefined => undefined };
 
 describe('defineContract', () => {
   it('returns a frozen, recognisable definition with a default version', () => {
@@ -22,7 +22,10 @@ describe('defineContract', () => {
     [{ name: 'c', transactions: { t: noop }, queries: { t: noop } }, 'both as a transaction and as a query'],
     [{ name: 'c', transactions: { 'bad-name': noop } }, "'bad-name' is not a valid identifier"],
     [{ name: 'c', transactions: { t: { args: z.object({}) } } }, 'has no run function'],
-    [{ name: 'c', transactions: { t: { args: { parse: () => ({}) }, run: () => 1 } } }, 'needs a zod schema'],
+    [
+      { name: 'c', transactions: { t: { args: { parse: (): object => ({}) }, run: (): number => 1 } } },
+      'needs a zod schema',
+    ],
     [{ name: 'c', version: '', transactions: { t: noop } }, 'version'],
   ])('refuses a malformed definition with INVALID_CONTRACT (%#)', (spec, words) => {
     expect(() => defineContract(spec as never)).toThrow(

@@ -64,7 +64,9 @@ export function defineContract<
   Q extends Record<string, ArgsSchema> = Record<never, ArgsSchema>,
 >(spec: ContractSpec<T, Q>): ContractDefinition {
   if (typeof spec?.name !== 'string' || !NAME_RE.test(spec.name)) {
-    throw invalid(`contract name ${JSON.stringify(spec?.name)} is not valid; use 1-64 letters, digits, '-', '_' or '.'`);
+    throw invalid(
+      `contract name ${JSON.stringify(spec?.name)} is not valid; use 1-64 letters, digits, '-', '_' or '.'`,
+    );
   }
   const version = spec.version ?? '0.0.0';
   if (typeof version !== 'string' || version.length === 0) {
@@ -98,7 +100,9 @@ export function defineContract<
  * isContractDefinition((await import('./contract.js')).default); // true
  */
 export function isContractDefinition(value: unknown): value is ContractDefinition {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[CONTRACT_BRAND] === true;
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[CONTRACT_BRAND] === true
+  );
 }
 
 function checkFunctions(
@@ -106,11 +110,14 @@ function checkFunctions(
   kind: 'transaction' | 'query',
   fns: Readonly<Record<string, FunctionSpec<ArgsSchema>>>,
 ): Record<string, FunctionSpec> {
-  if (typeof fns !== 'object' || fns === null) throw invalid(`contract ${contract}: ${kind} functions must be an object`);
+  if (typeof fns !== 'object' || fns === null)
+    throw invalid(`contract ${contract}: ${kind} functions must be an object`);
   const out: Record<string, FunctionSpec> = Object.create(null);
   for (const [fn, spec] of Object.entries(fns)) {
-    if (!FN_RE.test(fn)) throw invalid(`contract ${contract}: ${kind} name '${fn}' is not a valid identifier`);
-    if (typeof spec?.run !== 'function') throw invalid(`contract ${contract}: ${kind} ${fn} has no run function`);
+    if (!FN_RE.test(fn))
+      throw invalid(`contract ${contract}: ${kind} name '${fn}' is not a valid identifier`);
+    if (typeof spec?.run !== 'function')
+      throw invalid(`contract ${contract}: ${kind} ${fn} has no run function`);
     if (typeof spec.args !== 'object' || spec.args === null || !('_zod' in spec.args)) {
       throw invalid(`contract ${contract}: ${kind} ${fn} needs a zod schema as args (e.g. z.object({}))`);
     }

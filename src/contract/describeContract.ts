@@ -40,7 +40,10 @@ function describeFunctions(fns: Readonly<Record<string, FunctionSpec>>): Record<
   for (const [fn, spec] of Object.entries(fns)) {
     out[fn] = {
       description: spec.description,
-      argsJsonSchema: z.toJSONSchema(spec.args, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+      argsJsonSchema: z.toJSONSchema(spec.args, { io: 'input', unrepresentable: 'any' }) as Record<
+        string,
+        unknown
+      >,
     };
   }
   return out;

@@ -43,7 +43,9 @@ export type ContractErrorCode = (typeof ContractErrorCodes)[keyof typeof Contrac
  * @example
  * throw new ContractError('NOT_OWNER', `asset ${id} belongs to ${asset.ownerOrg}; only that org may transfer it`);
  */
-export class ContractError<D extends Record<string, unknown> = Record<string, unknown>> extends ConsortiaError<D> {
+export class ContractError<
+  D extends Record<string, unknown> = Record<string, unknown>,
+> extends ConsortiaError<D> {
   constructor(code: string, message: string, detail?: D) {
     super(code, message, detail);
     this.name = 'ContractError';

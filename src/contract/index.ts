@@ -1,4 +1,3 @@
-export { type ContractDescription, describeContract, type FunctionDescription } from './describeContract.js';
 export {
   type ArgsSchema,
   type ContractDefinition,
@@ -7,12 +6,13 @@ export {
   type FunctionSpec,
   isContractDefinition,
 } from './defineContract.js';
+export { type ContractDescription, describeContract, type FunctionDescription } from './describeContract.js';
 export { ContractError, type ContractErrorCode, ContractErrorCodes } from './errors.js';
 export { decodeJson, encodeJson, toJsonValue } from './jsonValue.js';
 export { loadContract } from './loadContract.js';
 export { type MemoryCommitOptions, MemoryState } from './memoryState.js';
-export { RwSetRecorder } from './rwSetRecorder.js';
 export { ContractRuntime, type ContractRuntimeOptions, type ExecuteRequest } from './runtime.js';
+export { RwSetRecorder } from './rwSetRecorder.js';
 export { type SimulateOptions, simulate } from './simulator.js';
 export type {
   Caller,

@@ -14,12 +14,16 @@ describe('toJsonValue / encodeJson', () => {
   });
 
   it('encodes equal values to equal bytes whatever the key order', () => {
-    expect(fromUtf8(encodeJson({ b: [1, { d: 1, c: 2 }], a: 'x' }, 'v'))).toBe('{"a":"x","b":[1,{"c":2,"d":1}]}');
+    expect(fromUtf8(encodeJson({ b: [1, { d: 1, c: 2 }], a: 'x' }, 'v'))).toBe(
+      '{"a":"x","b":[1,{"c":2,"d":1}]}',
+    );
   });
 
   it('turns missing array elements into null and refuses undefined as the whole value', () => {
     expect(toJsonValue([1, undefined], 'v')).toEqual([1, null]);
-    expect(() => toJsonValue(undefined, 'the value')).toThrow(/the value is not JSON-serialisable at \$: undefined/);
+    expect(() => toJsonValue(undefined, 'the value')).toThrow(
+      /the value is not JSON-serialisable at \$: undefined/,
+    );
   });
 
   it('refuses binary data, Sets and symbols, naming the path', () => {

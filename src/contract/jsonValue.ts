@@ -12,7 +12,11 @@ const MAX_DEPTH = 64;
  * @example
  * toJsonValue({ at: new Date(0), n: 1, gone: undefined }, 'the result'); // { at: '1970-01-01T00:00:00.000Z', n: 1 }
  */
-export function toJsonValue(value: unknown, what: string, code: string = ContractErrorCodes.INVALID_VALUE): unknown {
+export function toJsonValue(
+  value: unknown,
+  what: string,
+  code: string = ContractErrorCodes.INVALID_VALUE,
+): unknown {
   return convert(value, '$', 0, new Set(), what, code);
 }
 
@@ -22,7 +26,11 @@ export function toJsonValue(value: unknown, what: string, code: string = Contrac
  * @example
  * encodeJson({ b: 1, a: 2 }, 'the value'); // bytes of '{"a":2,"b":1}'
  */
-export function encodeJson(value: unknown, what: string, code: string = ContractErrorCodes.INVALID_VALUE): Uint8Array {
+export function encodeJson(
+  value: unknown,
+  what: string,
+  code: string = ContractErrorCodes.INVALID_VALUE,
+): Uint8Array {
   return utf8(canonicalJson(toJsonValue(value, what, code)));
 }
 
@@ -52,7 +60,14 @@ function fail(what: string, path: string, problem: string, code: string): never 
   );
 }
 
-function convert(value: unknown, path: string, depth: number, seen: Set<object>, what: string, code: string): unknown {
+function convert(
+  value: unknown,
+  path: string,
+  depth: number,
+  seen: Set<object>,
+  what: string,
+  code: string,
+): unknown {
   if (depth > MAX_DEPTH) fail(what, path, `it nests deeper than ${MAX_DEPTH} levels`, code);
   if (value === null) return null;
   switch (typeof value) {
@@ -71,7 +86,14 @@ function convert(value: unknown, path: string, depth: number, seen: Set<object>,
   }
 }
 
-function convertObject(value: object, path: string, depth: number, seen: Set<object>, what: string, code: string) {
+function convertObject(
+  value: object,
+  path: string,
+  depth: number,
+  seen: Set<object>,
+  what: string,
+  code: string,
+) {
   if (seen.has(value)) fail(what, path, 'the value refers to itself (a cycle)', code);
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') {
@@ -83,7 +105,8 @@ function convertObject(value: object, path: string, depth: number, seen: Set<obj
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
     fail(what, path, 'binary data has no JSON form (encode it as hex or base64)', code);
   }
-  if (value instanceof Promise) fail(what, path, 'a Promise has no JSON form (did you forget an await?)', code);
+  if (value instanceof Promise)
+    fail(what, path, 'a Promise has no JSON form (did you forget an await?)', code);
   seen.add(value);
   try {
     if (Array.isArray(value)) {

@@ -27,9 +27,19 @@ export function contractModuleUrl(specifier: string): string {
  * const def = await loadContract('./contracts/asset-registry/index.js', 'asset-registry');
  */
 export async function loadContract(specifier: string, expectedName?: string): Promise<ContractDefinition> {
-  let mod: { default?: unknown };
+  return checkContractModule(await importContractModule(specifier), specifier, expectedName);
+}
+
+/**
+ * Imports a contract module without checking it; load failures become `INVALID_CONTRACT`
+ * (a ConsortiaError thrown while loading keeps its code).
+ *
+ * @example
+ * const mod = await importContractModule('/srv/contracts/assets.js');
+ */
+export async function importContractModule(specifier: string): Promise<{ default?: unknown }> {
   try {
-    mod = (await import(contractModuleUrl(specifier))) as { default?: unknown };
+    return (await import(contractModuleUrl(specifier))) as { default?: unknown };
   } catch (err) {
     if (isConsortiaErrorLike(err)) throw err;
     throw new ConsortiaError(
@@ -39,7 +49,6 @@ export async function loadContract(specifier: string, expectedName?: string): Pr
       { cause: err },
     );
   }
-  return checkContractModule(mod, specifier, expectedName);
 }
 
 /**

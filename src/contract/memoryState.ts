@@ -59,7 +59,9 @@ export class MemoryState implements StateReader {
   }
 
   /** The committed history of a key, oldest first (a history reader). */
-  readonly history = (ns: string, key: string): HistoryEntry[] => [...(this.#histories.get(ns)?.get(key) ?? [])];
+  readonly history = (ns: string, key: string): HistoryEntry[] => [
+    ...(this.#histories.get(ns)?.get(key) ?? []),
+  ];
 
   /** Applies the writes and key policies of `rwset` as transaction 0 of the next block. */
   commit(rwset: TxRwSet, opts: Readonly<MemoryCommitOptions> = {}): VersionRef {
@@ -78,7 +80,8 @@ export class MemoryState implements StateReader {
           ...(w.isDelete ? {} : { value: new Uint8Array(w.value) }),
         });
       }
-      for (const p of ns.keyPolicies) this.setKeyPolicy(ns.namespace, p.key, p.policy === '' ? undefined : p.policy);
+      for (const p of ns.keyPolicies)
+        this.setKeyPolicy(ns.namespace, p.key, p.policy === '' ? undefined : p.policy);
     }
     return version;
   }

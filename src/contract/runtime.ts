@@ -117,7 +117,15 @@ export class ContractRuntime {
         const e = errorToJson(err, ContractErrorCodes.INVALID_CONTRACT, `loading ${req.contract} failed`);
         return { ok: false, error: e, rwset: emptyRwSet(), events: [] };
       }
-      return simulate({ definition, fn: req.fn, argsJson: req.argsJson, kind, info: req.info, state, history });
+      return simulate({
+        definition,
+        fn: req.fn,
+        argsJson: req.argsJson,
+        kind,
+        info: req.info,
+        state,
+        history,
+      });
     }
     return this.#runInWorker(module, { ...req, kind }, state, history);
   }
@@ -134,9 +142,13 @@ export class ContractRuntime {
     if (cached) return cached;
     const module = this.#contracts.get(contract);
     if (module === undefined) {
-      throw new ConsortiaError(ContractErrorCodes.UNKNOWN_CONTRACT, `no contract named '${contract}' is installed`, {
-        contract,
-      });
+      throw new ConsortiaError(
+        ContractErrorCodes.UNKNOWN_CONTRACT,
+        `no contract named '${contract}' is installed`,
+        {
+          contract,
+        },
+      );
     }
     const description = describeContract(checkContractModule(requireModule(module), module, contract));
     this.#descriptions.set(contract, description);
@@ -218,7 +230,10 @@ export class ContractRuntime {
       port: port2,
     };
     try {
-      const out = (await pool.run(task, { transferList: [port2], signal: controller.signal })) as WorkerOutput;
+      const out = (await pool.run(task, {
+        transferList: [port2],
+        signal: controller.signal,
+      })) as WorkerOutput;
       return decodeOutput(out);
     } catch (err) {
       if (timedOut === 'running') {
@@ -287,7 +302,9 @@ function tsxWorkerOptions(): { execArgv: string[]; workerData: ContractWorkerDat
   try {
     cjs = req.resolve('tsx/cjs');
     const pkgFile = req.resolve('tsx/package.json');
-    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as {
+      exports: Record<string, { import: { default: string } }>;
+    };
     esmApi = pathToFileURL(path.join(path.dirname(pkgFile), pkg.exports['./esm/api']!.import.default)).href;
   } catch (err) {
     throw new ConsortiaError(

@@ -130,7 +130,13 @@ export class RwSetRecorder {
     const keyPolicies = sortedKeys(this.#keyPolicies).map((key) =>
       create(KeyPolicyWriteSchema, { key, policy: this.#keyPolicies.get(key)! }),
     );
-    const ns = create(NsRwSetSchema, { namespace: this.#namespace, reads, rangeQueries, writes, keyPolicies });
+    const ns = create(NsRwSetSchema, {
+      namespace: this.#namespace,
+      reads,
+      rangeQueries,
+      writes,
+      keyPolicies,
+    });
     return create(TxRwSetSchema, { ns: [ns] });
   }
 }
@@ -138,5 +144,8 @@ export class RwSetRecorder {
 function kvRead(key: string, version: VersionRef | undefined) {
   return version === undefined
     ? create(KVReadSchema, { key })
-    : create(KVReadSchema, { key, version: create(VersionSchema, { block: BigInt(version.block), tx: version.tx }) });
+    : create(KVReadSchema, {
+        key,
+        version: create(VersionSchema, { block: BigInt(version.block), tx: version.tx }),
+      });
 }

@@ -27,7 +27,7 @@ export function installDeterminismSandbox(): void {
   g[INSTALLED] = true;
 
   const OriginalDate = globalThis.Date;
-  const SandboxDate = function Date(this: unknown, ...args: unknown[]) {
+  const SandboxDate = function SandboxDate(this: unknown, ...args: unknown[]) {
     if (new.target === undefined) throw clock('Date()');
     if (args.length === 0) throw clock('new Date()');
     return Reflect.construct(OriginalDate, args, new.target);
@@ -35,12 +35,17 @@ export function installDeterminismSandbox(): void {
   Object.defineProperties(SandboxDate, {
     prototype: { value: OriginalDate.prototype, writable: false },
     length: { value: 7 },
+    name: { value: 'Date' },
     UTC: { value: OriginalDate.UTC, writable: true, configurable: true },
     parse: { value: OriginalDate.parse, writable: true, configurable: true },
     now: { value: thrower(() => clock('Date.now()')), writable: true, configurable: true },
   });
   // So that `new (someDate.constructor)()` cannot reach the real clock.
-  Object.defineProperty(OriginalDate.prototype, 'constructor', { value: SandboxDate, writable: true, configurable: true });
+  Object.defineProperty(OriginalDate.prototype, 'constructor', {
+    value: SandboxDate,
+    writable: true,
+    configurable: true,
+  });
   globalThis.Date = SandboxDate;
 
   replace(Math, 'random', () => random('Math.random()'));
@@ -60,9 +65,13 @@ export function installDeterminismSandbox(): void {
 }
 
 function clock(api: string): ConsortiaError {
-  return new ConsortiaError(ContractErrorCodes.NONDETERMINISM, `contracts cannot read the clock; use ctx.timestamp (${api})`, {
-    api,
-  });
+  return new ConsortiaError(
+    ContractErrorCodes.NONDETERMINISM,
+    `contracts cannot read the clock; use ctx.timestamp (${api})`,
+    {
+      api,
+    },
+  );
 }
 
 function random(api: string): ConsortiaError {

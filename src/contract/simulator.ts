@@ -10,6 +10,7 @@ import { RwSetRecorder } from './rwSetRecorder.js';
 import type {
   Caller,
   Context,
+  ContractState,
   FunctionKind,
   HistorySource,
   SimulationError,
@@ -67,7 +68,9 @@ export async function simulate(opts: Readonly<SimulateOptions>): Promise<Simulat
     const returned = await spec.fn.run(ctx, parsed.data);
     state.close();
     const result =
-      returned === undefined ? undefined : toJsonValue(returned, `the result of ${label}`, ContractErrorCodes.CONTRACT_FAILED);
+      returned === undefined
+        ? undefined
+        : toJsonValue(returned, `the result of ${label}`, ContractErrorCodes.CONTRACT_FAILED);
     return result === undefined
       ? { ok: true, rwset: recorder.toRwSet(), events: recorder.events() }
       : { ok: true, result, rwset: recorder.toRwSet(), events: recorder.events() };
@@ -124,6 +127,23 @@ function formatPath(path: readonly (string | number)[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
+/** `ctx.state` for the contract: the state's methods, bound (so they can be destructured), nothing else. */
+function facade(state: ContextState): ContractState {
+  return Object.freeze({
+    get: state.get.bind(state),
+    getBytes: state.getBytes.bind(state),
+    put: state.put.bind(state),
+    putBytes: state.putBytes.bind(state),
+    delete: state.delete.bind(state),
+    range: state.range.bind(state),
+    rangeBytes: state.rangeBytes.bind(state),
+    history: state.history.bind(state),
+    historyBytes: state.historyBytes.bind(state),
+    setKeyPolicy: state.setKeyPolicy.bind(state),
+    getKeyPolicy: state.getKeyPolicy.bind(state),
+  });
+}
+
 function createContext(
   info: SimulationInfo,
   contract: string,
@@ -133,7 +153,10 @@ function createContext(
   recorder: RwSetRecorder,
 ): Context {
   if (typeof info.timestamp !== 'number' || !Number.isFinite(info.timestamp)) {
-    throw new ConsortiaError(ContractErrorCodes.CONTRACT_FAILED, 'the proposal timestamp is not a finite number');
+    throw new ConsortiaError(
+      ContractErrorCodes.CONTRACT_FAILED,
+      'the proposal timestamp is not a finite number',
+    );
   }
   const attributes: Readonly<Record<string, string>> = Object.freeze({ ...info.caller.attributes });
   const caller: Caller = Object.freeze({
@@ -154,7 +177,7 @@ function createContext(
     },
     contract,
     caller,
-    state,
+    state: facade(state),
     transient,
     emit(name: string, payload: unknown): void {
       if (state.closed) {
@@ -171,9 +194,15 @@ function createContext(
         );
       }
       if (typeof name !== 'string' || name.length === 0 || name.length > 256) {
-        throw new ConsortiaError(ContractErrorCodes.CONTRACT_FAILED, 'an event name must be a string of 1-256 characters');
+        throw new ConsortiaError(
+          ContractErrorCodes.CONTRACT_FAILED,
+          'an event name must be a string of 1-256 characters',
+        );
       }
-      recorder.emit(name, encodeJson(payload, `the payload of event '${name}'`, ContractErrorCodes.CONTRACT_FAILED));
+      recorder.emit(
+        name,
+        encodeJson(payload, `the payload of event '${name}'`, ContractErrorCodes.CONTRACT_FAILED),
+      );
     },
   });
 }

@@ -10,8 +10,20 @@ const RANGE_PAGE = 64;
 /** A state request from a worker to the thread that owns the ledger. */
 export type StateRequest =
   | { readonly t: 'req'; readonly id: number; readonly op: 'get'; readonly ns: string; readonly key: string }
-  | { readonly t: 'req'; readonly id: number; readonly op: 'policy'; readonly ns: string; readonly key: string }
-  | { readonly t: 'req'; readonly id: number; readonly op: 'history'; readonly ns: string; readonly key: string }
+  | {
+      readonly t: 'req';
+      readonly id: number;
+      readonly op: 'policy';
+      readonly ns: string;
+      readonly key: string;
+    }
+  | {
+      readonly t: 'req';
+      readonly id: number;
+      readonly op: 'history';
+      readonly ns: string;
+      readonly key: string;
+    }
   | {
       readonly t: 'req';
       readonly id: number;
@@ -20,7 +32,12 @@ export type StateRequest =
       readonly startKey: string;
       readonly endKey: string;
     }
-  | { readonly t: 'req'; readonly id: number; readonly op: 'rangeNext' | 'rangeClose'; readonly iter: number };
+  | {
+      readonly t: 'req';
+      readonly id: number;
+      readonly op: 'rangeNext' | 'rangeClose';
+      readonly iter: number;
+    };
 
 /** Progress a worker reports: it started loading the contract, then started running it. */
 export interface PhaseMessage {
@@ -78,7 +95,10 @@ export function serveState(opts: Readonly<ServeStateOptions>): { close(): void }
       case 'rangeOpen': {
         const iterable = source.rangeState(req.ns, req.startKey, req.endKey);
         const id = nextIter++;
-        iterators.set(id, Symbol.asyncIterator in iterable ? iterable[Symbol.asyncIterator]() : iterable[Symbol.iterator]());
+        iterators.set(
+          id,
+          Symbol.asyncIterator in iterable ? iterable[Symbol.asyncIterator]() : iterable[Symbol.iterator](),
+        );
         return id;
       }
       case 'rangeNext': {
@@ -214,7 +234,9 @@ export class PortStateClient implements StateSource {
 
   #request(body: DistributiveOmit<StateRequest, 't' | 'id'>): Promise<unknown> {
     if (this.#closed) {
-      return Promise.reject(new ConsortiaError(ContractErrorCodes.SIMULATION_CLOSED, 'the simulation has ended'));
+      return Promise.reject(
+        new ConsortiaError(ContractErrorCodes.SIMULATION_CLOSED, 'the simulation has ended'),
+      );
     }
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
@@ -236,6 +258,12 @@ function copyEntry(entry: StateEntry | undefined): StateEntry | undefined {
 }
 
 function copyHistory(e: HistoryEntry): HistoryEntry {
-  const base = { blockNumber: e.blockNumber, txIndex: e.txIndex, txId: e.txId, timestamp: e.timestamp, isDelete: e.isDelete };
+  const base = {
+    blockNumber: e.blockNumber,
+    txIndex: e.txIndex,
+    txId: e.txId,
+    timestamp: e.timestamp,
+    isDelete: e.isDelete,
+  };
   return e.value === undefined ? base : { ...base, value: new Uint8Array(e.value) };
 }

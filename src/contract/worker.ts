@@ -9,7 +9,7 @@ import { ContractEventSchema, TxRwSetSchema } from '../protocol/index.js';
 import type { ContractDefinition } from './defineContract.js';
 import { ContractErrorCodes } from './errors.js';
 import { errorToJson } from './isConsortiaErrorLike.js';
-import { loadContract } from './loadContract.js';
+import { checkContractModule, importContractModule } from './loadContract.js';
 import { installDeterminismSandbox } from './sandbox.js';
 import { simulate } from './simulator.js';
 import { PortStateClient } from './stateBridge.js';
@@ -56,7 +56,7 @@ async function boot(data: ContractWorkerData | undefined): Promise<void> {
   process.on('unhandledRejection', () => undefined);
 }
 
-const loaded = new Map<string, Promise<ContractDefinition>>();
+const modules = new Map<string, Promise<{ default?: unknown }>>();
 
 /**
  * Runs one task.
@@ -73,7 +73,11 @@ export default async function runContractTask(task: WorkerTask): Promise<WorkerO
     try {
       definition = await load(task.module, task.contract);
     } catch (err) {
-      return { ok: false, error: errorToJson(err, ContractErrorCodes.INVALID_CONTRACT, 'loading failed'), ...empty() };
+      return {
+        ok: false,
+        error: errorToJson(err, ContractErrorCodes.INVALID_CONTRACT, 'loading failed'),
+        ...empty(),
+      };
     }
     client.phase('running');
     const sim = await simulate({
@@ -97,13 +101,13 @@ export default async function runContractTask(task: WorkerTask): Promise<WorkerO
   }
 }
 
-function load(module: string, contract: string): Promise<ContractDefinition> {
-  let p = loaded.get(module);
+async function load(module: string, contract: string): Promise<ContractDefinition> {
+  let p = modules.get(module);
   if (p === undefined) {
-    p = loadContract(module, contract);
-    loaded.set(module, p);
+    p = importContractModule(module);
+    modules.set(module, p);
   }
-  return p;
+  return checkContractModule(await p, module, contract);
 }
 
 function empty(): { rwset: Uint8Array; events: Uint8Array[] } {

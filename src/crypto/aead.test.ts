@@ -83,7 +83,9 @@ describe('aesGcmEncrypt / aesGcmDecrypt', () => {
       expect(codeOf(() => aesGcmDecrypt(key, new Uint8Array(len)))).toBe('DECRYPTION_FAILED');
     }
     const sealed = aesGcmEncrypt(key, plaintext);
-    expect(codeOf(() => aesGcmDecrypt(key, sealed.subarray(0, sealed.byteLength - 1)))).toBe('DECRYPTION_FAILED');
+    expect(codeOf(() => aesGcmDecrypt(key, sealed.subarray(0, sealed.byteLength - 1)))).toBe(
+      'DECRYPTION_FAILED',
+    );
     expect(codeOf(() => aesGcmDecrypt(key, new Uint8Array(28)))).toBe('DECRYPTION_FAILED');
   });
 
@@ -96,11 +98,15 @@ describe('aesGcmEncrypt / aesGcmDecrypt', () => {
 
   it('round-trips arbitrary data and AAD (property)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), fc.option(fc.uint8Array({ maxLength: 40 })), (data, extra) => {
-        const sealed = extra === null ? aesGcmEncrypt(key, data) : aesGcmEncrypt(key, data, extra);
-        const opened = extra === null ? aesGcmDecrypt(key, sealed) : aesGcmDecrypt(key, sealed, extra);
-        expect(opened).toEqual(data);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.option(fc.uint8Array({ maxLength: 40 })),
+        (data, extra) => {
+          const sealed = extra === null ? aesGcmEncrypt(key, data) : aesGcmEncrypt(key, data, extra);
+          const opened = extra === null ? aesGcmDecrypt(key, sealed) : aesGcmDecrypt(key, sealed, extra);
+          expect(opened).toEqual(data);
+        },
+      ),
     );
   });
 });

@@ -30,8 +30,13 @@ export function aesGcmDecrypt(key: Uint8Array, sealed: Uint8Array, aad?: Uint8Ar
     decipher.setAuthTag(tag);
     return new Uint8Array(Buffer.concat([decipher.update(body), decipher.final()]));
   } catch (err) {
-    throw new ConsortiaError('DECRYPTION_FAILED', 'decryption failed: wrong key or tampered ciphertext', undefined, {
-      cause: err,
-    });
+    throw new ConsortiaError(
+      'DECRYPTION_FAILED',
+      'decryption failed: wrong key or tampered ciphertext',
+      undefined,
+      {
+        cause: err,
+      },
+    );
   }
 }

@@ -76,7 +76,9 @@ describe('signBytes / verifyBytes', () => {
       const sig = signBytes(alice.privateKey, data);
       const twin = withS(sig, N - big(sig.subarray(32)));
       // The twin is a mathematically valid ECDSA signature: malleability is real...
-      expect(nodeVerify('sha256', data, { key: alice.publicKey, dsaEncoding: 'ieee-p1363' }, twin)).toBe(true);
+      expect(nodeVerify('sha256', data, { key: alice.publicKey, dsaEncoding: 'ieee-p1363' }, twin)).toBe(
+        true,
+      );
       // ...and verifyBytes refuses it.
       expect(verifyBytes(alice.publicKey, data, twin)).toBe(false);
     }
@@ -177,7 +179,11 @@ describe('key parsing', () => {
   });
 
   it('throws BAD_KEY, with the parser error as cause, on garbage', () => {
-    for (const garbage of ['', 'not a key', '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n']) {
+    for (const garbage of [
+      '',
+      'not a key',
+      '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n',
+    ]) {
       expect(codeOf(() => privateKeyFrom(garbage))).toBe('BAD_KEY');
       expect(codeOf(() => publicKeyFrom(garbage))).toBe('BAD_KEY');
     }

@@ -1,4 +1,11 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
 import { ConsortiaError } from '../common/index.js';
 
 /** Order n of the P-256 group, and n/2, for low-S normalisation. */
@@ -16,7 +23,12 @@ export function generateKeyPair(): KeyPair {
   return { privateKey, publicKey };
 }
 
-/** True when `key` is an EC key on P-256 (Node names the curve prime256v1). */
+/**
+ * True when `key` is an EC key on P-256 (Node names the curve prime256v1).
+ *
+ * @example
+ * isP256Key(generateKeyPair().publicKey) // true
+ */
 export function isP256Key(key: KeyObject): boolean {
   return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
 }
@@ -31,7 +43,11 @@ function writeBig32(value: bigint): Buffer {
 
 /**
  * Signs `data` (hashed with SHA-256 inside) with a P-256 private key. The signature is the
- * 64-byte IEEE P1363 form r‖s with s normalised to the lower half of the group order.
+ * 64-byte IEEE P1363 form r‖s with s normalised to the lower half of the group order. Throws
+ * BAD_KEY for any other kind of key (another curve would not give 64-byte low-S signatures).
+ *
+ * @example
+ * const signature = signBytes(keys.privateKey, payloadBytes); // 64 bytes
  */
 export function signBytes(privateKey: KeyObject, data: Uint8Array): Uint8Array {
   if (privateKey.type !== 'private' || !isP256Key(privateKey)) {
@@ -65,9 +81,14 @@ export function privateKeyFrom(pemOrDer: string | Uint8Array): KeyObject {
       ? createPrivateKey(pemOrDer)
       : createPrivateKey({ key: Buffer.from(pemOrDer), format: 'der', type: 'pkcs8' });
   } catch (err) {
-    throw new ConsortiaError('BAD_KEY', 'the private key could not be parsed (expected PKCS#8 PEM or DER)', undefined, {
-      cause: err,
-    });
+    throw new ConsortiaError(
+      'BAD_KEY',
+      'the private key could not be parsed (expected PKCS#8 PEM or DER)',
+      undefined,
+      {
+        cause: err,
+      },
+    );
   }
 }
 
@@ -78,9 +99,14 @@ export function publicKeyFrom(pemOrDer: string | Uint8Array): KeyObject {
       ? createPublicKey(pemOrDer)
       : createPublicKey({ key: Buffer.from(pemOrDer), format: 'der', type: 'spki' });
   } catch (err) {
-    throw new ConsortiaError('BAD_KEY', 'the public key could not be parsed (expected SPKI PEM or DER)', undefined, {
-      cause: err,
-    });
+    throw new ConsortiaError(
+      'BAD_KEY',
+      'the public key could not be parsed (expected SPKI PEM or DER)',
+      undefined,
+      {
+        cause: err,
+      },
+    );
   }
 }
 

@@ -74,7 +74,9 @@ describe('eciesEncrypt / eciesDecrypt', () => {
   });
 
   it('round-trips an empty plaintext and a large one', () => {
-    expect(eciesDecrypt(b.privateKey, eciesEncrypt([b.publicKey], new Uint8Array(0)))).toEqual(new Uint8Array(0));
+    expect(eciesDecrypt(b.privateKey, eciesEncrypt([b.publicKey], new Uint8Array(0)))).toEqual(
+      new Uint8Array(0),
+    );
     const big = new Uint8Array(100_000).map((_, i) => i % 251);
     expect(eciesDecrypt(b.privateKey, eciesEncrypt([a.publicKey, b.publicKey], big))).toEqual(big);
   });
@@ -148,7 +150,15 @@ describe('eciesEncrypt / eciesDecrypt', () => {
 
   it('refuses truncated ciphertexts and a bad version byte', () => {
     const sealed = eciesEncrypt([a.publicKey, b.publicKey], secret);
-    for (const len of [0, 1, 2, 2 + SLOT_LEN, 2 + 2 * SLOT_LEN - 1, 2 + 2 * SLOT_LEN, sealed.byteLength - 1]) {
+    for (const len of [
+      0,
+      1,
+      2,
+      2 + SLOT_LEN,
+      2 + 2 * SLOT_LEN - 1,
+      2 + 2 * SLOT_LEN,
+      sealed.byteLength - 1,
+    ]) {
       expect(codeOf(() => eciesDecrypt(a.privateKey, sealed.subarray(0, len)))).toBe('DECRYPTION_FAILED');
     }
     const wrongVersion = new Uint8Array(sealed);
@@ -164,12 +174,11 @@ describe('eciesEncrypt / eciesDecrypt', () => {
       .tuple(fc.integer({ min: 0, max: 3 }), fc.uint8Array({ minLength: 100, maxLength: 600 }))
       .map(([count, rest]) => new Uint8Array([1, count, ...rest]));
     fc.assert(
-      fc.property(
-        fc.oneof(fc.uint8Array({ maxLength: 600 }), plausible),
-        (input) => {
-          expect(['DECRYPTION_FAILED', 'NOT_A_RECIPIENT']).toContain(codeOf(() => eciesDecrypt(a.privateKey, input)));
-        },
-      ),
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 600 }), plausible), (input) => {
+        expect(['DECRYPTION_FAILED', 'NOT_A_RECIPIENT']).toContain(
+          codeOf(() => eciesDecrypt(a.privateKey, input)),
+        );
+      }),
       { numRuns: 300 },
     );
   });

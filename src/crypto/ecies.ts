@@ -1,4 +1,11 @@
-import { createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, type KeyObject, randomBytes } from 'node:crypto';
+import {
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  hkdfSync,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import { ConsortiaError } from '../common/index.js';
 import { aesGcmDecrypt, aesGcmEncrypt } from './aead.js';
 import { isP256Key } from './ecdsa.js';
@@ -31,14 +38,20 @@ export function publicKeyId(publicKey: KeyObject): Uint8Array {
 
 function rawPoint(publicKey: KeyObject): Buffer {
   const jwk = publicKey.export({ format: 'jwk' });
-  if (jwk.crv !== 'P-256' || !jwk.x || !jwk.y) throw new ConsortiaError('BAD_KEY', 'ECIES needs a P-256 public key');
+  if (jwk.crv !== 'P-256' || !jwk.x || !jwk.y)
+    throw new ConsortiaError('BAD_KEY', 'ECIES needs a P-256 public key');
   return Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
 }
 
 function pointToKey(point: Uint8Array): KeyObject {
   const b = Buffer.from(point);
   return createPublicKey({
-    key: { kty: 'EC', crv: 'P-256', x: b.subarray(1, 33).toString('base64url'), y: b.subarray(33).toString('base64url') },
+    key: {
+      kty: 'EC',
+      crv: 'P-256',
+      x: b.subarray(1, 33).toString('base64url'),
+      y: b.subarray(33).toString('base64url'),
+    },
     format: 'jwk',
   });
 }
@@ -47,7 +60,13 @@ function wrappingKey(shared: Buffer, ephPoint: Uint8Array, keyId: Uint8Array): U
   return new Uint8Array(hkdfSync('sha256', shared, Buffer.concat([ephPoint, keyId]), INFO, 32));
 }
 
-/** Encrypts `plaintext` so that each of `recipients` (P-256 public keys) can decrypt it. */
+/**
+ * Encrypts `plaintext` so that each of `recipients` (P-256 public keys) can decrypt it. Throws
+ * BAD_RECIPIENTS for 0 or more than 255 recipients and BAD_KEY for a key that is not P-256 public.
+ *
+ * @example
+ * const sealed = eciesEncrypt([telcoA.publicKey, telcoB.publicKey], utf8('{"price":42}'));
+ */
 export function eciesEncrypt(recipients: readonly KeyObject[], plaintext: Uint8Array): Uint8Array {
   if (recipients.length === 0 || recipients.length > 255) {
     throw new ConsortiaError('BAD_RECIPIENTS', 'encrypt to between 1 and 255 recipients');
@@ -84,7 +103,8 @@ export function eciesDecrypt(privateKey: KeyObject, sealed: Uint8Array): Uint8Ar
   // eciesEncrypt never writes 0 recipients, so a 0 here means the count byte was altered.
   if (count === 0) throw new ConsortiaError('DECRYPTION_FAILED', 'the ECIES header lists no recipients');
   const headerLen = 2 + count * SLOT_LEN;
-  if (buf.byteLength < headerLen) throw new ConsortiaError('DECRYPTION_FAILED', 'the ECIES header is truncated');
+  if (buf.byteLength < headerLen)
+    throw new ConsortiaError('DECRYPTION_FAILED', 'the ECIES header is truncated');
   const myId = publicKeyId(createPublicKey(privateKey));
   for (let i = 0; i < count; i++) {
     const off = 2 + i * SLOT_LEN;
@@ -96,7 +116,9 @@ export function eciesDecrypt(privateKey: KeyObject, sealed: Uint8Array): Uint8Ar
     try {
       shared = diffieHellman({ privateKey, publicKey: pointToKey(ephPoint) });
     } catch (err) {
-      throw new ConsortiaError('DECRYPTION_FAILED', 'the ECIES ephemeral key is invalid', undefined, { cause: err });
+      throw new ConsortiaError('DECRYPTION_FAILED', 'the ECIES ephemeral key is invalid', undefined, {
+        cause: err,
+      });
     }
     const contentKey = aesGcmDecrypt(wrappingKey(shared, ephPoint, keyId), wrapped);
     return aesGcmDecrypt(contentKey, buf.subarray(headerLen), buf.subarray(0, headerLen));
@@ -111,5 +133,8 @@ export function eciesRecipients(sealed: Uint8Array): Uint8Array[] {
   if (buf[0] !== VERSION || count === 0 || buf.byteLength < 2 + count * SLOT_LEN) {
     throw new ConsortiaError('DECRYPTION_FAILED', 'not a Consortia ECIES ciphertext');
   }
-  return Array.from({ length: count }, (_, i) => new Uint8Array(buf.subarray(2 + i * SLOT_LEN, 2 + i * SLOT_LEN + KEY_ID_LEN)));
+  return Array.from(
+    { length: count },
+    (_, i) => new Uint8Array(buf.subarray(2 + i * SLOT_LEN, 2 + i * SLOT_LEN + KEY_ID_LEN)),
+  );
 }

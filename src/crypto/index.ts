@@ -11,7 +11,7 @@ export {
   signBytes,
   verifyBytes,
 } from './ecdsa.js';
-export { CryptoErrorCodes } from './errors.js';
 export { eciesDecrypt, eciesEncrypt, eciesRecipients, publicKeyId } from './ecies.js';
+export { CryptoErrorCodes } from './errors.js';
 export { sha256, sha256Hex } from './hash.js';
 export { type MerkleStep, merkleLeafHash, merklePath, merkleRoot, merkleRootFromPath } from './merkle.js';

@@ -125,27 +125,33 @@ describe('merklePath / merkleRootFromPath', () => {
 
   it('does not verify with a tampered step: altered sibling, flipped side, dropped or extra step (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 64 }), fc.nat(), fc.nat(), fc.nat({ max: 3 }), (n, a, s, kind) => {
-        const ls = leaves(n);
-        const root = hex(merkleRoot(ls));
-        const i = a % n;
-        const path = merklePath(ls, i);
-        const k = s % path.length;
-        const step = path[k]!;
-        let tampered: MerkleStep[];
-        if (kind === 0) {
-          const sibling = new Uint8Array(step.sibling);
-          sibling[s % 32] = (sibling[s % 32] ?? 0) ^ 1;
-          tampered = path.with(k, { sibling, left: step.left });
-        } else if (kind === 1) {
-          tampered = path.with(k, { sibling: step.sibling, left: !step.left });
-        } else if (kind === 2) {
-          tampered = path.toSpliced(k, 1);
-        } else {
-          tampered = [...path, { sibling: leaf(999), left: false }];
-        }
-        expect(hex(merkleRootFromPath(ls[i]!, tampered))).not.toBe(root);
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 64 }),
+        fc.nat(),
+        fc.nat(),
+        fc.nat({ max: 3 }),
+        (n, a, s, kind) => {
+          const ls = leaves(n);
+          const root = hex(merkleRoot(ls));
+          const i = a % n;
+          const path = merklePath(ls, i);
+          const k = s % path.length;
+          const step = path[k]!;
+          let tampered: MerkleStep[];
+          if (kind === 0) {
+            const sibling = new Uint8Array(step.sibling);
+            sibling[s % 32] = (sibling[s % 32] ?? 0) ^ 1;
+            tampered = path.with(k, { sibling, left: step.left });
+          } else if (kind === 1) {
+            tampered = path.with(k, { sibling: step.sibling, left: !step.left });
+          } else if (kind === 2) {
+            tampered = path.toSpliced(k, 1);
+          } else {
+            tampered = [...path, { sibling: leaf(999), left: false }];
+          }
+          expect(hex(merkleRootFromPath(ls[i]!, tampered))).not.toBe(root);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -42,7 +42,10 @@ export interface MerkleStep {
 /** The inclusion path of leaf `index` among `leafHashes`. */
 export function merklePath(leafHashes: readonly Uint8Array[], index: number): MerkleStep[] {
   if (!Number.isInteger(index) || index < 0 || index >= leafHashes.length) {
-    throw new ConsortiaError('BAD_MERKLE_INDEX', `leaf index ${index} is outside 0..${leafHashes.length - 1}`);
+    throw new ConsortiaError(
+      'BAD_MERKLE_INDEX',
+      `leaf index ${index} is outside 0..${leafHashes.length - 1}`,
+    );
   }
   const path: MerkleStep[] = [];
   let level = leafHashes.slice();

@@ -1,5 +1,12 @@
 import { fromUtf8, toHex } from '../common/index.js';
-import { decodeIdentity, type ParsedBlock, type ParsedTx, parseBlock, parseEnvelope, validationCodeName } from '../protocol/index.js';
+import {
+  decodeIdentity,
+  type ParsedBlock,
+  type ParsedTx,
+  parseBlock,
+  parseEnvelope,
+  validationCodeName,
+} from '../protocol/index.js';
 
 /** A value from the ledger shown as JSON when it is JSON, else as base64. */
 function showValue(bytes: Uint8Array): unknown {
@@ -22,7 +29,8 @@ function mspOf(identityBytes: Uint8Array): string {
 export function transactionView(tx: ParsedTx | undefined, index: number, code: number | undefined) {
   const validationCode = code === undefined ? 'NOT_VALIDATED' : validationCodeName(code);
   if (!tx) return { index, txId: null, type: 'malformed', validationCode };
-  if (tx.type === 'config') return { index, txId: tx.txId, type: 'config', creator: mspOf(tx.creatorBytes), validationCode };
+  if (tx.type === 'config')
+    return { index, txId: tx.txId, type: 'config', creator: mspOf(tx.creatorBytes), validationCode };
   const rp = tx.responsePayload;
   return {
     index,
@@ -38,9 +46,18 @@ export function transactionView(tx: ParsedTx | undefined, index: number, code: n
     result: rp.response ? showValue(rp.response.payload) : null,
     rwset: (rp.results?.ns ?? []).map((ns) => ({
       namespace: ns.namespace,
-      reads: ns.reads.map((r) => ({ key: r.key, version: r.version ? { block: Number(r.version.block), tx: r.version.tx } : null })),
-      writes: ns.writes.map((w) => (w.isDelete ? { key: w.key, delete: true } : { key: w.key, value: showValue(w.value) })),
-      rangeReads: ns.rangeQueries.map((q) => ({ startKey: q.startKey, endKey: q.endKey, keys: q.reads.length })),
+      reads: ns.reads.map((r) => ({
+        key: r.key,
+        version: r.version ? { block: Number(r.version.block), tx: r.version.tx } : null,
+      })),
+      writes: ns.writes.map((w) =>
+        w.isDelete ? { key: w.key, delete: true } : { key: w.key, value: showValue(w.value) },
+      ),
+      rangeReads: ns.rangeQueries.map((q) => ({
+        startKey: q.startKey,
+        endKey: q.endKey,
+        keys: q.reads.length,
+      })),
     })),
     events: rp.events.map((e) => ({ name: e.name, payload: showValue(e.payload) })),
   };

@@ -1,4 +1,4 @@
-import { ConsortiaError, bytesEqual, toConsortiaError } from '../common/index.js';
+import { bytesEqual, ConsortiaError, toConsortiaError } from '../common/index.js';
 import type { Signer } from '../crypto/index.js';
 import type { BlockEvent } from '../peer/index.js';
 import {
@@ -8,8 +8,8 @@ import {
   encodeTransactionPayload,
   newProposal,
   type TransientMap,
-  validationCodeName,
   ValidationCode,
+  validationCodeName,
 } from '../protocol/index.js';
 import { CommitError, CommitStatusError, EndorseError, SubmitError } from './errors.js';
 import type { GatewayService } from './gatewayService.js';
@@ -113,7 +113,8 @@ export class Network {
     for await (const block of this.blockEvents(opts)) {
       for (const tx of block.txs) {
         for (const e of tx.events) {
-          if (e.contract === contract) yield { name: e.name, payload: e.payload, blockNumber: block.number, transactionId: tx.txId };
+          if (e.contract === contract)
+            yield { name: e.name, payload: e.payload, blockNumber: block.number, transactionId: tx.txId };
         }
       }
     }
@@ -146,9 +147,18 @@ export class Contract {
     const commit = await tx.submit(await this.#opts.signer(tx.bytes));
     const status = await commit.status();
     if (status.validationCode !== ValidationCode.VALID) {
-      throw new CommitError(validationCodeName(status.validationCode), proposal.transactionId, status.blockNumber);
+      throw new CommitError(
+        validationCodeName(status.validationCode),
+        proposal.transactionId,
+        status.blockNumber,
+      );
     }
-    return { result: tx.result as T, transactionId: proposal.transactionId, blockNumber: status.blockNumber, validationCode: 'VALID' };
+    return {
+      result: tx.result as T,
+      transactionId: proposal.transactionId,
+      blockNumber: status.blockNumber,
+      validationCode: 'VALID',
+    };
   }
 
   /**
@@ -159,7 +169,11 @@ export class Contract {
    */
   async evaluate<T = unknown>(fn: string, opts: ProposalOptions = {}): Promise<T> {
     const proposal = this.newProposal(fn, opts);
-    const signed = encodeSignedProposal(proposal.bytes, await this.#opts.signer(proposal.bytes), opts.transient);
+    const signed = encodeSignedProposal(
+      proposal.bytes,
+      await this.#opts.signer(proposal.bytes),
+      opts.transient,
+    );
     const bytes = await this.#opts.gateway.evaluate(this.channel, signed, this.#opts.identity.mspId);
     const r = decodeProposalResponse(bytes);
     if (r.response.status !== 200) throw fromResponseError(r.response);
@@ -190,7 +204,13 @@ export class Proposal {
   readonly #transient: TransientMap | undefined;
   readonly #opts: ConnectOptions;
 
-  constructor(contract: Contract, bytes: Uint8Array, txId: string, transient: TransientMap | undefined, opts: ConnectOptions) {
+  constructor(
+    contract: Contract,
+    bytes: Uint8Array,
+    txId: string,
+    transient: TransientMap | undefined,
+    opts: ConnectOptions,
+  ) {
     this.#contract = contract;
     this.bytes = bytes;
     this.transactionId = txId;
@@ -203,7 +223,12 @@ export class Proposal {
     const signed = encodeSignedProposal(this.bytes, signature, this.#transient);
     let responses: Uint8Array[];
     try {
-      responses = await this.#opts.gateway.endorse(this.#contract.channel, this.#contract.name, signed, this.#opts.identity.mspId);
+      responses = await this.#opts.gateway.endorse(
+        this.#contract.channel,
+        this.#contract.name,
+        signed,
+        this.#opts.identity.mspId,
+      );
     } catch (err) {
       const e = toConsortiaError(err);
       throw new EndorseError(e.code, e.message, this.transactionId, e.detail);
@@ -213,7 +238,11 @@ export class Proposal {
     if (!first) throw new EndorseError('NO_ENDORSEMENTS', 'no endorsement was returned', this.transactionId);
     for (const d of decoded) {
       if (!d.endorser || !d.signature || d.payload.byteLength === 0) {
-        throw new EndorseError('ENDORSEMENT_MISSING', 'an endorser returned no signed endorsement', this.transactionId);
+        throw new EndorseError(
+          'ENDORSEMENT_MISSING',
+          'an endorser returned no signed endorsement',
+          this.transactionId,
+        );
       }
       if (!bytesEqual(d.payload, first.payload)) {
         throw new EndorseError(
@@ -228,7 +257,13 @@ export class Proposal {
       first.payload,
       decoded.map((d) => ({ endorser: d.endorser!, signature: d.signature! })),
     );
-    return new Transaction(this.#contract, payload, resultOf(first.response.payload), this.transactionId, this.#opts);
+    return new Transaction(
+      this.#contract,
+      payload,
+      resultOf(first.response.payload),
+      this.transactionId,
+      this.#opts,
+    );
   }
 }
 
@@ -272,12 +307,24 @@ export class Commit {
   }
 
   /** Waits for the commit and returns its block and validation code. */
-  async status(timeoutMs?: number): Promise<{ blockNumber: number; validationCode: number; validationCodeName: string }> {
+  async status(
+    timeoutMs?: number,
+  ): Promise<{ blockNumber: number; validationCode: number; validationCodeName: string }> {
     try {
-      const s = await this.#opts.gateway.commitStatus(this.#channel, this.transactionId, this.#opts.identity.mspId, timeoutMs);
-      return { blockNumber: s.blockNumber, validationCode: s.validationCode, validationCodeName: validationCodeName(s.validationCode) };
+      const s = await this.#opts.gateway.commitStatus(
+        this.#channel,
+        this.transactionId,
+        this.#opts.identity.mspId,
+        timeoutMs,
+      );
+      return {
+        blockNumber: s.blockNumber,
+        validationCode: s.validationCode,
+        validationCodeName: validationCodeName(s.validationCode),
+      };
     } catch (err) {
-      if (err instanceof ConsortiaError) throw new CommitStatusError(err.code, err.message, this.transactionId);
+      if (err instanceof ConsortiaError)
+        throw new CommitStatusError(err.code, err.message, this.transactionId);
       throw err;
     }
   }

@@ -9,9 +9,9 @@ import {
   encodeIdentity,
   newConfigUpdate,
   type UnsignedConfigUpdate,
+  ValidationCode,
   validateChannelConfig,
   validationCodeName,
-  ValidationCode,
 } from '../protocol/index.js';
 import type { GatewayService } from './gatewayService.js';
 
@@ -26,7 +26,11 @@ export interface ConfigSigner {
  * Proposes a new channel configuration: `change` receives a copy of the current one and
  * returns the desired one; the sequence is advanced for you.
  */
-export function proposeConfigUpdate(current: ChannelConfig, creator: ConfigSigner, change: (c: ChannelConfig) => ChannelConfig): UnsignedConfigUpdate {
+export function proposeConfigUpdate(
+  current: ChannelConfig,
+  creator: ConfigSigner,
+  change: (c: ChannelConfig) => ChannelConfig,
+): UnsignedConfigUpdate {
   const next = validateChannelConfig({ ...change(structuredClone(current)), sequence: current.sequence + 1 });
   return newConfigUpdate({ config: next, creator: encodeIdentity(creator.mspId, creator.certDer) });
 }
@@ -44,15 +48,20 @@ export async function submitConfigUpdate(
 ): Promise<{ txId: string; blockNumber: number }> {
   const signing = configSigningBytes(update);
   const signatures = [];
-  for (const a of admins) signatures.push({ signer: encodeIdentity(a.mspId, a.certDer), signature: await a.signer(signing) });
+  for (const a of admins)
+    signatures.push({ signer: encodeIdentity(a.mspId, a.certDer), signature: await a.signer(signing) });
   const payload = encodeConfigPayload(assembleConfigTransaction(update, signatures));
   await gateway.submit(encodeEnvelope(payload, await creator.signer(payload)));
   const status = await gateway.commitStatus(channel, update.txId, creator.mspId);
   if (status.validationCode !== ValidationCode.VALID) {
-    throw new ConsortiaError('CONFIG_UPDATE_REJECTED', `the config update was committed as ${validationCodeName(status.validationCode)}`, {
-      txId: update.txId,
-      blockNumber: status.blockNumber,
-    });
+    throw new ConsortiaError(
+      'CONFIG_UPDATE_REJECTED',
+      `the config update was committed as ${validationCodeName(status.validationCode)}`,
+      {
+        txId: update.txId,
+        blockNumber: status.blockNumber,
+      },
+    );
   }
   return { txId: update.txId, blockNumber: status.blockNumber };
 }

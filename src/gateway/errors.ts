@@ -37,11 +37,15 @@ export class CommitError extends ConsortiaError {
   readonly transactionId: string;
   readonly blockNumber: number;
   constructor(validationCode: string, transactionId: string, blockNumber: number) {
-    super(validationCode, `transaction ${transactionId} was committed in block ${blockNumber} as invalid: ${validationCode}`, {
-      transactionId,
-      blockNumber,
+    super(
       validationCode,
-    });
+      `transaction ${transactionId} was committed in block ${blockNumber} as invalid: ${validationCode}`,
+      {
+        transactionId,
+        blockNumber,
+        validationCode,
+      },
+    );
     this.name = 'CommitError';
     this.transactionId = transactionId;
     this.blockNumber = blockNumber;

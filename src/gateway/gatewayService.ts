@@ -32,7 +32,10 @@ export class GatewayService {
 
   #channelPeers(channel: string): PeerHandle[] {
     const peers = this.#peers.filter((p) => p.channels().includes(channel));
-    if (peers.length === 0) throw new ConsortiaError('UNKNOWN_CHANNEL', `no peer of this gateway serves channel ${channel}`, { channel });
+    if (peers.length === 0)
+      throw new ConsortiaError('UNKNOWN_CHANNEL', `no peer of this gateway serves channel ${channel}`, {
+        channel,
+      });
     return peers;
   }
 
@@ -57,21 +60,42 @@ export class GatewayService {
    * caller at once, a peer that fails (5xx or unreachable) makes the gateway try another set.
    * Returns the proposal responses of one satisfying set.
    */
-  async endorse(channel: string, contract: string, signedProposal: Uint8Array, clientMspId?: string): Promise<Uint8Array[]> {
+  async endorse(
+    channel: string,
+    contract: string,
+    signedProposal: Uint8Array,
+    clientMspId?: string,
+  ): Promise<Uint8Array[]> {
     const peers = this.#channelPeers(channel);
     const policyText = peers[0]!.contractPolicy(channel, contract);
     if (policyText === undefined) {
-      throw new ConsortiaError('UNKNOWN_CONTRACT', `contract ${contract} is not defined on channel ${channel}`, { channel, contract });
+      throw new ConsortiaError(
+        'UNKNOWN_CONTRACT',
+        `contract ${contract} is not defined on channel ${channel}`,
+        { channel, contract },
+      );
     }
     const policy = parsePolicy(policyText);
     const orgs = peers[0]!.channelOrgs(channel);
     const byOrg = new Map<string, PeerHandle[]>();
     for (const p of peers) byOrg.set(p.mspId, [...(byOrg.get(p.mspId) ?? []), p]);
-    const sets = minimalSignerSets(policy, [...byOrg.keys()].map((mspId) => ({ mspId, role: 'peer' as const })), 64, { orgs });
+    const sets = minimalSignerSets(
+      policy,
+      [...byOrg.keys()].map((mspId) => ({ mspId, role: 'peer' as const })),
+      64,
+      { orgs },
+    );
     if (sets.length === 0) {
-      throw new ConsortiaError('NO_ENDORSERS', `the peers of channel ${channel} cannot satisfy policy ${policyText}`, { channel, contract });
+      throw new ConsortiaError(
+        'NO_ENDORSERS',
+        `the peers of channel ${channel} cannot satisfy policy ${policyText}`,
+        { channel, contract },
+      );
     }
-    sets.sort((a, b) => a.length - b.length || Number(b.includes(clientMspId ?? '')) - Number(a.includes(clientMspId ?? '')));
+    sets.sort(
+      (a, b) =>
+        a.length - b.length || Number(b.includes(clientMspId ?? '')) - Number(a.includes(clientMspId ?? '')),
+    );
     let lastError: ConsortiaError | undefined;
     for (const set of sets) {
       const chosen = set.map((mspId) => byOrg.get(mspId)![0]!);
@@ -99,12 +123,21 @@ export class GatewayService {
       }
       if (!failed) return responses as Uint8Array[];
     }
-    throw lastError ?? new ConsortiaError('ENDORSERS_UNAVAILABLE', `no set of endorsers for ${contract} on ${channel} answered`, { channel, contract });
+    throw (
+      lastError ??
+      new ConsortiaError(
+        'ENDORSERS_UNAVAILABLE',
+        `no set of endorsers for ${contract} on ${channel} answered`,
+        { channel, contract },
+      )
+    );
   }
 
   /** Evaluates a query on one peer, preferring the client's org and failing over to others. */
   async evaluate(channel: string, signedProposal: Uint8Array, clientMspId?: string): Promise<Uint8Array> {
-    const peers = this.#channelPeers(channel).sort((a, b) => Number(b.mspId === clientMspId) - Number(a.mspId === clientMspId));
+    const peers = this.#channelPeers(channel).sort(
+      (a, b) => Number(b.mspId === clientMspId) - Number(a.mspId === clientMspId),
+    );
     let lastError: unknown;
     for (const p of peers) {
       try {
@@ -135,7 +168,12 @@ export class GatewayService {
   }
 
   /** Waits for a transaction's commit on the client's org peer (or another of the channel). */
-  async commitStatus(channel: string, txId: string, clientMspId?: string, timeoutMs = this.commitTimeoutMs): Promise<TxStatus | { blockNumber: number; validationCode: number }> {
+  async commitStatus(
+    channel: string,
+    txId: string,
+    clientMspId?: string,
+    timeoutMs = this.commitTimeoutMs,
+  ): Promise<TxStatus | { blockNumber: number; validationCode: number }> {
     const peer = this.peerFor(channel, clientMspId);
     const done = peer.txStatus(channel, txId);
     if (done) return done;
@@ -149,12 +187,19 @@ export class GatewayService {
     try {
       return await waiting;
     } catch {
-      throw new ConsortiaError('COMMIT_TIMEOUT', `transaction ${txId} did not commit within ${timeoutMs} ms`, { txId });
+      throw new ConsortiaError(
+        'COMMIT_TIMEOUT',
+        `transaction ${txId} did not commit within ${timeoutMs} ms`,
+        { txId },
+      );
     }
   }
 
   /** Block events of a channel from `from` on (stored blocks first), until `signal` aborts. */
-  blockEvents(channel: string, opts: { from?: number; signal?: AbortSignal; mspId?: string } = {}): AsyncIterable<BlockEvent> {
+  blockEvents(
+    channel: string,
+    opts: { from?: number; signal?: AbortSignal; mspId?: string } = {},
+  ): AsyncIterable<BlockEvent> {
     const peer = this.peerFor(channel, opts.mspId);
     return blockStream(peer, channel, opts.from, opts.signal);
   }

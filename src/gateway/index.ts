@@ -12,7 +12,7 @@ export {
   type SubmitResult,
   Transaction,
 } from './client.js';
+export { type ConfigSigner, proposeConfigUpdate, submitConfigUpdate } from './configUpdate.js';
 export { CommitError, CommitStatusError, EndorseError, SubmitError } from './errors.js';
 export { GatewayService, type GatewayServiceOptions } from './gatewayService.js';
 export { createRestServer, type IdentityResolver, type RestServerOptions } from './restServer.js';
-export { type ConfigSigner, proposeConfigUpdate, submitConfigUpdate } from './configUpdate.js';

@@ -22,23 +22,38 @@ export interface RestServerOptions {
 }
 
 const IDENTITY_HEADER = 'x-consortia-identity';
+
+/** Stable codes for Fastify's own request errors. */
+const REQUEST_ERROR_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+};
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 function sendError(reply: FastifyReply, err: unknown, status?: number): FastifyReply {
   const e = toConsortiaError(err);
   const code = status ?? (e instanceof CommitError ? 409 : statusForCode(e.code));
-  const body: { error: { code: string; message: string; detail?: unknown } } = { error: { code: e.code, message: e.message } };
+  const body: { error: { code: string; message: string; detail?: unknown } } = {
+    error: { code: e.code, message: e.message },
+  };
   if (e.detail !== undefined) body.error.detail = e.detail;
   return reply.code(code).send(body);
 }
 
 function checkName(value: string, what: string): string {
-  if (!NAME.test(value)) throw new ConsortiaError('INVALID_ARGUMENT', `${what} "${value.slice(0, 80)}" is not a valid name`);
+  if (!NAME.test(value))
+    throw new ConsortiaError('INVALID_ARGUMENT', `${what} "${value.slice(0, 80)}" is not a valid name`);
   return value;
 }
 
 function blockNumberParam(value: string): number {
-  if (!/^\d{1,15}$/.test(value)) throw new ConsortiaError('INVALID_ARGUMENT', `block number "${value.slice(0, 40)}" is not a non-negative integer`);
+  if (!/^\d{1,15}$/.test(value))
+    throw new ConsortiaError(
+      'INVALID_ARGUMENT',
+      `block number "${value.slice(0, 40)}" is not a non-negative integer`,
+    );
   return Number(value);
 }
 
@@ -54,8 +69,15 @@ export async function createRestServer(opts: Readonly<RestServerOptions>): Promi
   app.setErrorHandler((err, _req, reply) => {
     const e = err as { statusCode?: number; code?: string; message: string };
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-      const code = e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'BODY_TOO_LARGE' : 'MALFORMED_REQUEST';
-      return reply.code(e.statusCode).send({ error: { code, message: `the request is malformed: ${e.message}` } });
+      const code =
+        e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? 'UNSUPPORTED_MEDIA_TYPE'
+          : e.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+            ? 'BODY_TOO_LARGE'
+            : 'MALFORMED_REQUEST';
+      return reply
+        .code(e.statusCode)
+        .send({ error: { code, message: `the request is malformed: ${e.message}` } });
     }
     if (isConsortiaError(err)) return sendError(reply, err);
     opts.logger?.error({ err }, 'request failed');
@@ -67,9 +89,17 @@ export async function createRestServer(opts: Readonly<RestServerOptions>): Promi
 
   const client = (label: string | undefined) => {
     const id = label ?? opts.defaultIdentity;
-    if (!id) throw new ConsortiaError('IDENTITY_REQUIRED', `send the ${IDENTITY_HEADER} header naming an identity, for example TelcoA.admin`);
+    if (!id)
+      throw new ConsortiaError(
+        'IDENTITY_REQUIRED',
+        `send the ${IDENTITY_HEADER} header naming an identity, for example TelcoA.admin`,
+      );
     const resolved = opts.identities(id);
-    return connect({ identity: { mspId: resolved.mspId, credentials: resolved.certDer }, signer: resolved.signer, gateway });
+    return connect({
+      identity: { mspId: resolved.mspId, credentials: resolved.certDer },
+      signer: resolved.signer,
+      gateway,
+    });
   };
 
   const argsOf = (body: unknown): Record<string, unknown> => {
@@ -82,14 +112,18 @@ export async function createRestServer(opts: Readonly<RestServerOptions>): Promi
 
   const requireChannel = (channel: string) => {
     checkName(channel, 'channel');
-    if (!gateway.channels().includes(channel)) throw new ConsortiaError('UNKNOWN_CHANNEL', `unknown channel ${channel}`, { channel });
+    if (!gateway.channels().includes(channel))
+      throw new ConsortiaError('UNKNOWN_CHANNEL', `unknown channel ${channel}`, { channel });
     return channel;
   };
 
   app.get('/healthz', async (_req, reply) => {
     const components: Record<string, { ok: boolean; detail?: unknown }> = {};
     for (const p of gateway.peers()) {
-      components[`peer:${p.id}`] = { ok: true, detail: Object.fromEntries(p.channels().map((c) => [c, { height: p.height(c) }])) };
+      components[`peer:${p.id}`] = {
+        ok: true,
+        detail: Object.fromEntries(p.channels().map((c) => [c, { height: p.height(c) }])),
+      };
     }
     Object.assign(components, opts.health?.() ?? {});
     const ok = Object.values(components).every((c) => c.ok);
@@ -97,62 +131,98 @@ export async function createRestServer(opts: Readonly<RestServerOptions>): Promi
   });
 
   type TxParams = { channel: string; contract: string; fn: string };
-  app.post<{ Params: TxParams }>('/api/v1/channels/:channel/contracts/:contract/submit/:fn', async (req, reply) => {
-    const { channel, contract, fn } = req.params;
-    requireChannel(channel);
-    checkName(contract, 'contract');
-    checkName(fn, 'function');
-    const gw = client(req.headers[IDENTITY_HEADER] as string | undefined);
-    const r = await gw.network(channel).contract(contract).submit(fn, { arguments: argsOf(req.body) });
-    return reply.send({ txId: r.transactionId, blockNumber: r.blockNumber, validationCode: r.validationCode, result: r.result });
-  });
+  app.post<{ Params: TxParams }>(
+    '/api/v1/channels/:channel/contracts/:contract/submit/:fn',
+    async (req, reply) => {
+      const { channel, contract, fn } = req.params;
+      requireChannel(channel);
+      checkName(contract, 'contract');
+      checkName(fn, 'function');
+      const gw = client(req.headers[IDENTITY_HEADER] as string | undefined);
+      const r = await gw
+        .network(channel)
+        .contract(contract)
+        .submit(fn, { arguments: argsOf(req.body) });
+      return reply.send({
+        txId: r.transactionId,
+        blockNumber: r.blockNumber,
+        validationCode: r.validationCode,
+        result: r.result,
+      });
+    },
+  );
 
-  app.post<{ Params: TxParams }>('/api/v1/channels/:channel/contracts/:contract/evaluate/:fn', async (req, reply) => {
-    const { channel, contract, fn } = req.params;
-    requireChannel(channel);
-    checkName(contract, 'contract');
-    checkName(fn, 'function');
-    const gw = client(req.headers[IDENTITY_HEADER] as string | undefined);
-    const result = await gw.network(channel).contract(contract).evaluate(fn, { arguments: argsOf(req.body) });
-    return reply.send({ result });
-  });
+  app.post<{ Params: TxParams }>(
+    '/api/v1/channels/:channel/contracts/:contract/evaluate/:fn',
+    async (req, reply) => {
+      const { channel, contract, fn } = req.params;
+      requireChannel(channel);
+      checkName(contract, 'contract');
+      checkName(fn, 'function');
+      const gw = client(req.headers[IDENTITY_HEADER] as string | undefined);
+      const result = await gw
+        .network(channel)
+        .contract(contract)
+        .evaluate(fn, { arguments: argsOf(req.body) });
+      return reply.send({ result });
+    },
+  );
 
   app.get<{ Params: { channel: string } }>('/api/v1/channels/:channel/height', async (req) => {
     const channel = requireChannel(req.params.channel);
     return { channel, height: gateway.peerFor(channel).height(channel) };
   });
 
-  app.get<{ Params: { channel: string }; Querystring: { from?: string; limit?: string } }>('/api/v1/channels/:channel/blocks', async (req) => {
-    const channel = requireChannel(req.params.channel);
-    const peer = gateway.peerFor(channel);
-    const height = peer.height(channel);
-    const limit = Math.min(req.query.limit ? blockNumberParam(req.query.limit) : 20, 500);
-    const from = req.query.from ? blockNumberParam(req.query.from) : Math.max(0, height - limit);
-    const blocks = [];
-    for (let n = from; n < Math.min(height, from + limit); n++) blocks.push(blockView(peer.getBlock(channel, n)!));
-    return { channel, height, blocks };
-  });
+  app.get<{ Params: { channel: string }; Querystring: { from?: string; limit?: string } }>(
+    '/api/v1/channels/:channel/blocks',
+    async (req) => {
+      const channel = requireChannel(req.params.channel);
+      const peer = gateway.peerFor(channel);
+      const height = peer.height(channel);
+      const limit = Math.min(req.query.limit ? blockNumberParam(req.query.limit) : 20, 500);
+      const from = req.query.from ? blockNumberParam(req.query.from) : Math.max(0, height - limit);
+      const blocks = [];
+      for (let n = from; n < Math.min(height, from + limit); n++)
+        blocks.push(blockView(peer.getBlock(channel, n)!));
+      return { channel, height, blocks };
+    },
+  );
 
   app.get<{ Params: { channel: string; n: string } }>('/api/v1/channels/:channel/blocks/:n', async (req) => {
     const channel = requireChannel(req.params.channel);
     const n = blockNumberParam(req.params.n);
     const bytes = gateway.peerFor(channel).getBlock(channel, n);
-    if (!bytes) throw new ConsortiaError('UNKNOWN_BLOCK', `channel ${channel} has no block ${n}`, { channel, block: n });
+    if (!bytes)
+      throw new ConsortiaError('UNKNOWN_BLOCK', `channel ${channel} has no block ${n}`, {
+        channel,
+        block: n,
+      });
     return blockView(bytes);
   });
 
-  app.get<{ Params: { channel: string; txId: string } }>('/api/v1/channels/:channel/transactions/:txId', async (req) => {
-    const channel = requireChannel(req.params.channel);
-    const txId = req.params.txId.toLowerCase();
-    if (!/^[0-9a-f]{64}$/.test(txId)) throw new ConsortiaError('INVALID_ARGUMENT', 'a transaction id is 64 hex characters');
-    const peer = gateway.peerFor(channel);
-    const status = peer.txStatus(channel, txId);
-    if (!status) throw new ConsortiaError('UNKNOWN_TRANSACTION', `channel ${channel} has no transaction ${txId}`, { channel, txId });
-    const block = blockView(peer.getBlock(channel, status.blockNumber)!);
-    const envelope = block.transactions[status.txIndex];
-    return { blockNumber: status.blockNumber, validationCode: validationCodeName(status.validationCode), transaction: envelope };
-  });
+  app.get<{ Params: { channel: string; txId: string } }>(
+    '/api/v1/channels/:channel/transactions/:txId',
+    async (req) => {
+      const channel = requireChannel(req.params.channel);
+      const txId = req.params.txId.toLowerCase();
+      if (!/^[0-9a-f]{64}$/.test(txId))
+        throw new ConsortiaError('INVALID_ARGUMENT', 'a transaction id is 64 hex characters');
+      const peer = gateway.peerFor(channel);
+      const status = peer.txStatus(channel, txId);
+      if (!status)
+        throw new ConsortiaError('UNKNOWN_TRANSACTION', `channel ${channel} has no transaction ${txId}`, {
+          channel,
+          txId,
+        });
+      const block = blockView(peer.getBlock(channel, status.blockNumber)!);
+      const envelope = block.transactions[status.txIndex];
+      return {
+        blockNumber: status.blockNumber,
+        validationCode: validationCodeName(status.validationCode),
+        transaction: envelope,
+      };
+    },
+  );
 
   return app;
 }
-

@@ -39,14 +39,24 @@ export function readDataDirMarker(dataDir: string): DataDirMarker | undefined {
   if (!existsSync(dataDir) || readdirSync(dataDir).length === 0) return undefined;
   const path = join(dataDir, MARKER);
   if (!existsSync(path)) {
-    throw new ConsortiaError('DATA_DIR_FOREIGN', `${dataDir} is not empty and is not a Consortia data dir (no ${MARKER}); choose another --data-dir`, { dataDir });
+    throw new ConsortiaError(
+      'DATA_DIR_FOREIGN',
+      `${dataDir} is not empty and is not a Consortia data dir (no ${MARKER}); choose another --data-dir`,
+      { dataDir },
+    );
   }
   try {
     const marker = JSON.parse(readFileSync(path, 'utf8')) as DataDirMarker;
-    if (marker.format !== DATA_DIR_FORMAT || typeof marker.network !== 'object') throw new Error('unknown format');
+    if (marker.format !== DATA_DIR_FORMAT || typeof marker.network !== 'object')
+      throw new Error('unknown format');
     return marker;
   } catch (err) {
-    throw new ConsortiaError('DATA_DIR_CORRUPT', `${path} is unreadable or of an unknown format`, { path }, { cause: err });
+    throw new ConsortiaError(
+      'DATA_DIR_CORRUPT',
+      `${path} is unreadable or of an unknown format`,
+      { path },
+      { cause: err },
+    );
   }
 }
 
@@ -63,7 +73,11 @@ async function ensureIdentity(
   opts: { name: string; role: Role; attributes?: Record<string, string> | undefined },
 ): Promise<void> {
   if (existsSync(join(dir, 'cert.pem'))) return;
-  const id = await ca.enroll(opts.attributes ? { name: opts.name, role: opts.role, attributes: opts.attributes } : { name: opts.name, role: opts.role });
+  const id = await ca.enroll(
+    opts.attributes
+      ? { name: opts.name, role: opts.role, attributes: opts.attributes }
+      : { name: opts.name, role: opts.role },
+  );
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'cert.pem'), id.certPem);
   writeFileSync(join(dir, 'key.pem'), id.privateKeyPem ?? '', { mode: 0o600 });
@@ -92,7 +106,12 @@ export function channelConfigFor(
     policies: { ...DEFAULT_POLICIES, ...channel.policies },
     batch: { ...DEFAULT_BATCH, ...channel.batch },
     ordering: { type: 'solo', signaturesRequired: 1 },
-    contracts: channel.contracts.map((c) => ({ name: c.name, version: c.version, sequence: 1, endorsementPolicy: c.endorsementPolicy })),
+    contracts: channel.contracts.map((c) => ({
+      name: c.name,
+      version: c.version,
+      sequence: 1,
+      endorsementPolicy: c.endorsementPolicy,
+    })),
   });
 }
 
@@ -102,8 +121,18 @@ export function genesisBlock(config: ChannelConfig, orderer: WalletIdentity): Ui
   const update = newConfigUpdate({ config, creator });
   const payload = encodeConfigPayload(assembleConfigTransaction(update, []));
   const envelope = encodeEnvelope(payload, signBytes(orderer.privateKey, payload));
-  const header = newBlockHeader({ channel: config.channel, number: 0, previousHash: new Uint8Array(), envelopes: [envelope], timestamp: Date.now() });
-  return encodeBlock(header, [envelope], [{ signer: creator, signature: signBytes(orderer.privateKey, blockSigningBytes(header, creator)) }]);
+  const header = newBlockHeader({
+    channel: config.channel,
+    number: 0,
+    previousHash: new Uint8Array(),
+    envelopes: [envelope],
+    timestamp: Date.now(),
+  });
+  return encodeBlock(
+    header,
+    [envelope],
+    [{ signer: creator, signature: signBytes(orderer.privateKey, blockSigningBytes(header, creator)) }],
+  );
 }
 
 /**
@@ -121,20 +150,33 @@ export async function bootstrapDataDir(dataDir: string, network: NetworkConfig):
   for (const org of network.orgs) {
     const ca = await ensureCa(layout.caDir(dataDir, org.name), org.name);
     cas.set(org.name, ca);
-    for (const peer of org.peers) await ensureIdentity(ca, layout.nodeDir(dataDir, org.name, peer), { name: peer, role: 'peer' });
+    for (const peer of org.peers)
+      await ensureIdentity(ca, layout.nodeDir(dataDir, org.name, peer), { name: peer, role: 'peer' });
     for (const user of org.users) {
-      const u = typeof user === 'string' ? { name: user, role: (user === 'admin' ? 'admin' : 'client') as Role } : user;
+      const u =
+        typeof user === 'string'
+          ? { name: user, role: (user === 'admin' ? 'admin' : 'client') as Role }
+          : user;
       await ensureIdentity(ca, layout.userDir(dataDir, org.name, u.name), u);
     }
   }
   const ordererCa = await ensureCa(layout.caDir(dataDir, network.orderer.org), network.orderer.org);
   cas.set(network.orderer.org, ordererCa);
   for (const node of network.orderer.nodes) {
-    await ensureIdentity(ordererCa, layout.nodeDir(dataDir, network.orderer.org, node), { name: node, role: 'orderer' });
+    await ensureIdentity(ordererCa, layout.nodeDir(dataDir, network.orderer.org, node), {
+      name: node,
+      role: 'orderer',
+    });
   }
-  await ensureIdentity(ordererCa, layout.userDir(dataDir, network.orderer.org, 'admin'), { name: 'admin', role: 'admin' });
+  await ensureIdentity(ordererCa, layout.userDir(dataDir, network.orderer.org, 'admin'), {
+    name: 'admin',
+    role: 'admin',
+  });
   const firstOrderer = network.orderer.nodes[0]!;
-  const orderer = readIdentityDir(layout.nodeDir(dataDir, network.orderer.org, firstOrderer), `${network.orderer.org}.${firstOrderer}`);
+  const orderer = readIdentityDir(
+    layout.nodeDir(dataDir, network.orderer.org, firstOrderer),
+    `${network.orderer.org}.${firstOrderer}`,
+  );
   for (const channel of network.channels) {
     const path = layout.genesis(dataDir, channel.name);
     if (existsSync(path)) continue;

@@ -12,7 +12,11 @@ const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 export function resolveContractModule(name: string, path?: string): string {
   const file = path ?? fileURLToPath(new URL(`../../contracts/${name}/index${EXT}`, import.meta.url));
   if (!existsSync(file)) {
-    throw new ConsortiaError('UNKNOWN_CONTRACT', `contract ${name} has no module at ${file}; give its path in the network config`, { contract: name });
+    throw new ConsortiaError(
+      'UNKNOWN_CONTRACT',
+      `contract ${name} has no module at ${file}; give its path in the network config`,
+      { contract: name },
+    );
   }
   return file;
 }

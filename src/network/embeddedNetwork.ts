@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ConsortiaError, type Logger, silentLogger } from '../common/index.js';
 import { ContractRuntime } from '../contract/index.js';
 import { SoloOrderer } from '../orderer/index.js';
 import { Peer, runtimeExecutor } from '../peer/index.js';
 import { bootstrapDataDir, layout, readDataDirMarker } from './bootstrap.js';
 import { resolveContractModule } from './contractModules.js';
-import { DEFAULT_NETWORK, type NetworkConfig, type NetworkConfigInput, parseNetworkConfig } from './networkConfig.js';
+import {
+  DEFAULT_NETWORK,
+  type NetworkConfig,
+  type NetworkConfigInput,
+  parseNetworkConfig,
+} from './networkConfig.js';
 import type { OrdererHandle, PeerHandle } from './types.js';
 import { loadWalletIdentity, readIdentityDir, type WalletIdentity } from './wallet.js';
 
@@ -54,7 +58,14 @@ export class EmbeddedNetwork {
   readonly #logger: Logger;
   readonly #unsubscribe: (() => void)[] = [];
 
-  private constructor(dataDir: string, config: NetworkConfig, peers: Peer[], orderer: SoloOrderer, runtime: ContractRuntime, logger: Logger) {
+  private constructor(
+    dataDir: string,
+    config: NetworkConfig,
+    peers: Peer[],
+    orderer: SoloOrderer,
+    runtime: ContractRuntime,
+    logger: Logger,
+  ) {
     this.dataDir = dataDir;
     this.config = config;
     this.peers = peers;
@@ -83,7 +94,10 @@ export class EmbeddedNetwork {
 
     const ordererOrg = config.orderer.org;
     const ordererNode = config.orderer.nodes[0]!;
-    const ordererId = readIdentityDir(layout.nodeDir(opts.dataDir, ordererOrg, ordererNode), `${ordererOrg}.${ordererNode}`);
+    const ordererId = readIdentityDir(
+      layout.nodeDir(opts.dataDir, ordererOrg, ordererNode),
+      `${ordererOrg}.${ordererNode}`,
+    );
     const orderer = new SoloOrderer({
       mspId: ordererOrg,
       name: ordererNode,
@@ -96,7 +110,14 @@ export class EmbeddedNetwork {
       for (const name of org.peers) {
         const id = readIdentityDir(layout.nodeDir(opts.dataDir, org.name, name), `${org.name}.${name}`);
         peers.push(
-          new Peer({ mspId: org.name, name, certDer: id.certDer, signer: id.signer, dataDir: layout.nodeDir(opts.dataDir, org.name, name), executor }),
+          new Peer({
+            mspId: org.name,
+            name,
+            certDer: id.certDer,
+            signer: id.signer,
+            dataDir: layout.nodeDir(opts.dataDir, org.name, name),
+            executor,
+          }),
         );
       }
     }
@@ -116,7 +137,10 @@ export class EmbeddedNetwork {
       await net.stop();
       throw err;
     }
-    logger.info({ dataDir: opts.dataDir, peers: peers.map((p) => p.id), channels: config.channels.map((c) => c.name) }, 'embedded network started');
+    logger.info(
+      { dataDir: opts.dataDir, peers: peers.map((p) => p.id), channels: config.channels.map((c) => c.name) },
+      'embedded network started',
+    );
     return net;
   }
 
@@ -147,12 +171,18 @@ export class EmbeddedNetwork {
   }
 
   ordererHandles(): OrdererHandle[] {
-    return [{ id: `${this.orderer.mspId}.${this.orderer.name}`, broadcast: (e) => this.orderer.broadcast(e) }];
+    return [
+      { id: `${this.orderer.mspId}.${this.orderer.name}`, broadcast: (e) => this.orderer.broadcast(e) },
+    ];
   }
 
   peer(id: string): Peer {
     const p = this.peers.find((x) => x.id === id);
-    if (!p) throw new ConsortiaError('UNKNOWN_PEER', `no peer ${id}; peers: ${this.peers.map((x) => x.id).join(', ')}`);
+    if (!p)
+      throw new ConsortiaError(
+        'UNKNOWN_PEER',
+        `no peer ${id}; peers: ${this.peers.map((x) => x.id).join(', ')}`,
+      );
     return p;
   }
 
@@ -193,7 +223,12 @@ function waitForHeight(peer: Peer, channel: string, height: number, timeoutMs: n
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
-      reject(new ConsortiaError('PEER_LAGGING', `peer ${peer.id} is at height ${peer.height(channel)} of ${height} on ${channel}`));
+      reject(
+        new ConsortiaError(
+          'PEER_LAGGING',
+          `peer ${peer.id} is at height ${peer.height(channel)} of ${height} on ${channel}`,
+        ),
+      );
     }, timeoutMs);
     const off = peer.events.onBlock((e) => {
       if (e.channel === channel && peer.height(channel) >= height) {

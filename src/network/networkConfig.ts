@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { ConsortiaError } from '../common/index.js';
 
-const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'names use letters, digits, _ . - (max 64)');
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'names use letters, digits, _ . - (max 64)');
 
 const UserSchema = z.union([
   name,
@@ -23,7 +25,9 @@ export const NetworkConfigSchema = z.object({
       }),
     )
     .min(1),
-  orderer: z.object({ org: name.default('Orderer'), nodes: z.array(name).min(1).default(['orderer0']) }).default({ org: 'Orderer', nodes: ['orderer0'] }),
+  orderer: z
+    .object({ org: name.default('Orderer'), nodes: z.array(name).min(1).default(['orderer0']) })
+    .default({ org: 'Orderer', nodes: ['orderer0'] }),
   channels: z
     .array(
       z.object({
@@ -40,7 +44,11 @@ export const NetworkConfigSchema = z.object({
           .partial()
           .optional(),
         batch: z
-          .object({ maxMessageCount: z.number().int(), maxBytes: z.number().int(), timeoutMs: z.number().int() })
+          .object({
+            maxMessageCount: z.number().int(),
+            maxBytes: z.number().int(),
+            timeoutMs: z.number().int(),
+          })
           .partial()
           .optional(),
         contracts: z
@@ -80,7 +88,11 @@ export function parseNetworkConfig(value: unknown): NetworkConfig {
   if (!r.success) {
     const issue = r.error.issues[0];
     const where = issue?.path.join('.') || '(root)';
-    throw new ConsortiaError('INVALID_NETWORK_CONFIG', `network config is invalid at ${where}: ${issue?.message ?? 'bad value'}`, { path: where });
+    throw new ConsortiaError(
+      'INVALID_NETWORK_CONFIG',
+      `network config is invalid at ${where}: ${issue?.message ?? 'bad value'}`,
+      { path: where },
+    );
   }
   const cfg = r.data;
   const orgNames = cfg.orgs.map((o) => o.name);
@@ -90,7 +102,10 @@ export function parseNetworkConfig(value: unknown): NetworkConfig {
   for (const ch of cfg.channels) {
     const unknown = ch.orgs.find((o) => !orgNames.includes(o));
     if (unknown) {
-      throw new ConsortiaError('INVALID_NETWORK_CONFIG', `channel ${ch.name} names unknown org ${unknown}`, { channel: ch.name, org: unknown });
+      throw new ConsortiaError('INVALID_NETWORK_CONFIG', `channel ${ch.name} names unknown org ${unknown}`, {
+        channel: ch.name,
+        org: unknown,
+      });
     }
   }
   return cfg;

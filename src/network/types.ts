@@ -14,7 +14,11 @@ export interface PeerHandle {
   height(channel: string): number;
   getBlock(channel: string, n: number): Uint8Array | undefined;
   txStatus(channel: string, txId: string): TxStatus | undefined;
-  waitForTx(channel: string, txId: string, signal?: AbortSignal): Promise<{ blockNumber: number; validationCode: number }>;
+  waitForTx(
+    channel: string,
+    txId: string,
+    signal?: AbortSignal,
+  ): Promise<{ blockNumber: number; validationCode: number }>;
   onBlock(listener: (e: BlockEvent) => void): () => void;
   /** Endorsement policy text of a contract on a channel, from the peer's channel config. */
   contractPolicy(channel: string, contract: string): string | undefined;

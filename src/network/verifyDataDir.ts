@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConsortiaError } from '../common/index.js';
 import { parseIdentityCert } from '../identity/index.js';
-import { verifyLedger, type VerifyLedgerResult } from '../peer/index.js';
+import { type VerifyLedgerResult, verifyLedger } from '../peer/index.js';
 import { layout, readDataDirMarker } from './bootstrap.js';
 import { parseNetworkConfig } from './networkConfig.js';
 
@@ -30,12 +30,17 @@ function nodeTargets(nodeDir: string, label: string): Target[] {
   let mode: 'peer' | 'orderer' = 'peer';
   if (existsSync(join(nodeDir, 'cert.pem'))) {
     try {
-      mode = parseIdentityCert(readFileUtf8(join(nodeDir, 'cert.pem'))).role === 'orderer' ? 'orderer' : 'peer';
+      mode =
+        parseIdentityCert(readFileUtf8(join(nodeDir, 'cert.pem'))).role === 'orderer' ? 'orderer' : 'peer';
     } catch {
       mode = 'peer';
     }
   }
-  return readdirSync(ledgers).map((channel) => ({ node: `${label}:${channel}`, dir: join(ledgers, channel), mode }));
+  return readdirSync(ledgers).map((channel) => ({
+    node: `${label}:${channel}`,
+    dir: join(ledgers, channel),
+    mode,
+  }));
 }
 
 function readFileUtf8(path: string): string {
@@ -56,18 +61,29 @@ export async function verifyDataDir(
   const marker = existsSync(join(dataDir, 'consortia.json')) ? readDataDirMarker(dataDir) : undefined;
   if (marker) {
     const cfg = parseNetworkConfig(marker.network);
-    for (const org of cfg.orgs) for (const p of org.peers) targets.push(...nodeTargets(layout.nodeDir(dataDir, org.name, p), `${org.name}.${p}`));
-    for (const o of cfg.orderer.nodes) targets.push(...nodeTargets(layout.nodeDir(dataDir, cfg.orderer.org, o), `${cfg.orderer.org}.${o}`));
+    for (const org of cfg.orgs)
+      for (const p of org.peers)
+        targets.push(...nodeTargets(layout.nodeDir(dataDir, org.name, p), `${org.name}.${p}`));
+    for (const o of cfg.orderer.nodes)
+      targets.push(...nodeTargets(layout.nodeDir(dataDir, cfg.orderer.org, o), `${cfg.orderer.org}.${o}`));
   } else {
     targets.push(...nodeTargets(dataDir, dataDir));
   }
   if (targets.length === 0) {
-    throw new ConsortiaError('DATA_DIR_FOREIGN', `${dataDir} holds no Consortia ledgers (neither a network data dir nor a node dir)`);
+    throw new ConsortiaError(
+      'DATA_DIR_FOREIGN',
+      `${dataDir} holds no Consortia ledgers (neither a network data dir nor a node dir)`,
+    );
   }
   const nodes: NodeVerification[] = [];
   for (const t of targets) {
     const channel = t.node.slice(t.node.lastIndexOf(':') + 1);
-    const r = await verifyLedger({ dir: t.dir, channel, mode: t.mode, onProgress: (b) => onProgress?.(t.node, b) });
+    const r = await verifyLedger({
+      dir: t.dir,
+      channel,
+      mode: t.mode,
+      onProgress: (b) => onProgress?.(t.node, b),
+    });
     nodes.push({ ...r, node: t.node, channel, mode: t.mode });
   }
   const channels = [...new Set(nodes.map((n) => n.channel))].map((channel) => {
@@ -76,7 +92,11 @@ export async function verifyDataDir(
     for (const n of onChannel) {
       const fork = n.blockHashes.findIndex((h, i) => h !== longest.blockHashes[i]);
       if (fork >= 0) {
-        throw new ConsortiaError('VERIFY_FAILED', `${n.node}: block ${fork} differs from ${longest.node}'s block ${fork} (the chains fork)`, { node: n.node, block: fork });
+        throw new ConsortiaError(
+          'VERIFY_FAILED',
+          `${n.node}: block ${fork} differs from ${longest.node}'s block ${fork} (the chains fork)`,
+          { node: n.node, block: fork },
+        );
       }
     }
     const peer = onChannel.find((n) => n.mode === 'peer' && n.blocks === longest.blocks) ?? longest;

@@ -1,6 +1,6 @@
+import type { KeyObject } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KeyObject } from 'node:crypto';
 import { ConsortiaError } from '../common/index.js';
 import { newPrivateKeySigner, privateKeyFrom, type Signer } from '../crypto/index.js';
 import { parseIdentityCert } from '../identity/index.js';
@@ -26,13 +26,23 @@ export function readIdentityDir(dir: string, label: string): WalletIdentity {
   const certPath = join(dir, 'cert.pem');
   const keyPath = join(dir, 'key.pem');
   if (!existsSync(certPath) || !existsSync(keyPath)) {
-    throw new ConsortiaError('UNKNOWN_IDENTITY', `identity ${label} has no certificate and key in ${dir}`, { label });
+    throw new ConsortiaError('UNKNOWN_IDENTITY', `identity ${label} has no certificate and key in ${dir}`, {
+      label,
+    });
   }
   const certPem = readFileSync(certPath, 'utf8');
   const certDer = pemToDer(certPem);
   const info = parseIdentityCert(certDer);
   const privateKey = privateKeyFrom(readFileSync(keyPath, 'utf8'));
-  return { label, mspId: info.mspId, name: info.name, certPem, certDer, privateKey, signer: newPrivateKeySigner(privateKey) };
+  return {
+    label,
+    mspId: info.mspId,
+    name: info.name,
+    certPem,
+    certDer,
+    privateKey,
+    signer: newPrivateKeySigner(privateKey),
+  };
 }
 
 /**
@@ -42,13 +52,25 @@ export function readIdentityDir(dir: string, label: string): WalletIdentity {
 export function loadWalletIdentity(dataDir: string, label: string): WalletIdentity {
   const dot = label.indexOf('.');
   if (dot <= 0 || dot === label.length - 1) {
-    throw new ConsortiaError('UNKNOWN_IDENTITY', `identity "${label}" must be written Org.name, for example TelcoA.admin`, { label });
+    throw new ConsortiaError(
+      'UNKNOWN_IDENTITY',
+      `identity "${label}" must be written Org.name, for example TelcoA.admin`,
+      { label },
+    );
   }
   const org = label.slice(0, dot);
   const name = label.slice(dot + 1);
   const dir = join(dataDir, org, 'users', name);
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(org) || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) || !existsSync(dir)) {
-    throw new ConsortiaError('UNKNOWN_IDENTITY', `unknown identity ${label}; known: ${listWalletIdentities(dataDir).join(', ') || '(none)'}`, { label });
+  if (
+    !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(org) ||
+    !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) ||
+    !existsSync(dir)
+  ) {
+    throw new ConsortiaError(
+      'UNKNOWN_IDENTITY',
+      `unknown identity ${label}; known: ${listWalletIdentities(dataDir).join(', ') || '(none)'}`,
+      { label },
+    );
   }
   return readIdentityDir(dir, label);
 }

@@ -59,8 +59,12 @@ export class SoloOrderer {
   async joinChannel(genesisBlock: Uint8Array): Promise<void> {
     const genesis = parseBlock(genesisBlock);
     if (this.#channels.has(genesis.channel)) return;
-    const ledger = await Ledger.open({ dir: join(this.#opts.dataDir, 'ledgers', genesis.channel), channel: genesis.channel });
-    if (ledger.height === 0) await ledger.commitBlock({ ...genesis, validationCodes: new Uint8Array(genesis.envelopes.length) });
+    const ledger = await Ledger.open({
+      dir: join(this.#opts.dataDir, 'ledgers', genesis.channel),
+      channel: genesis.channel,
+    });
+    if (ledger.height === 0)
+      await ledger.commitBlock({ ...genesis, validationCodes: new Uint8Array(genesis.envelopes.length) });
     const context = await ChannelContext.fromConfig(decodeChannelConfig(ledger.getChannelConfig()!));
     const last = parseBlock(ledger.getBlock(ledger.height - 1)!);
     this.#channels.set(genesis.channel, {
@@ -80,7 +84,10 @@ export class SoloOrderer {
 
   #channel(name: string): OrdererChannel {
     const ch = this.#channels.get(name);
-    if (!ch) throw new ConsortiaError('UNKNOWN_CHANNEL', `the orderer does not serve channel ${name}`, { channel: name });
+    if (!ch)
+      throw new ConsortiaError('UNKNOWN_CHANNEL', `the orderer does not serve channel ${name}`, {
+        channel: name,
+      });
     return ch;
   }
 
@@ -97,25 +104,36 @@ export class SoloOrderer {
    * throws a ConsortiaError when the envelope is refused, and nothing is ordered then.
    */
   async broadcast(envelope: Uint8Array): Promise<void> {
-    if (this.#stopped) throw new ConsortiaError('ORDERER_STOPPED', 'the orderer is shutting down; retry on another orderer');
+    if (this.#stopped)
+      throw new ConsortiaError('ORDERER_STOPPED', 'the orderer is shutting down; retry on another orderer');
     const tx = parseEnvelope(envelope);
     const ch = this.#channel(tx.channel);
     const max = ch.context.config.batch.maxBytes;
     if (envelope.byteLength > max) {
-      throw new ConsortiaError('ENVELOPE_TOO_LARGE', `the envelope has ${envelope.byteLength} bytes; the channel allows ${max}`, {
-        size: envelope.byteLength,
-        max,
-      });
+      throw new ConsortiaError(
+        'ENVELOPE_TOO_LARGE',
+        `the envelope has ${envelope.byteLength} bytes; the channel allows ${max}`,
+        {
+          size: envelope.byteLength,
+          max,
+        },
+      );
     }
     const at = new Date();
     let creator: ReturnType<ChannelContext['resolveIdentity']>;
     try {
       creator = ch.context.resolveIdentity(tx.creatorBytes, at);
     } catch (err) {
-      throw new ConsortiaError('BAD_CREATOR', `the envelope creator is not a valid member: ${(err as Error).message}`);
+      throw new ConsortiaError(
+        'BAD_CREATOR',
+        `the envelope creator is not a valid member: ${(err as Error).message}`,
+      );
     }
     if (!verifyBytes(creator.publicKey, tx.payloadBytes, tx.signature)) {
-      throw new ConsortiaError('BAD_SIGNATURE', 'the envelope signature does not verify with the creator certificate');
+      throw new ConsortiaError(
+        'BAD_SIGNATURE',
+        'the envelope signature does not verify with the creator certificate',
+      );
     }
     if (!ch.context.satisfies(ch.context.policy('Writers'), [toPolicySigner(creator)])) {
       throw new ConsortiaError('FORBIDDEN', `${creator.mspId} may not write to channel ${tx.channel}`);

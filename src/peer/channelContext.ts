@@ -1,7 +1,13 @@
 import { ConsortiaError, fromBase64 } from '../common/index.js';
 import { verifyBytes } from '../crypto/index.js';
 import { Msp, MspManager, type Role, type ValidatedIdentity } from '../identity/index.js';
-import { evaluatePolicy, explainPolicy, type Policy, type PolicySigner, parsePolicy } from '../policy/index.js';
+import {
+  evaluatePolicy,
+  explainPolicy,
+  type Policy,
+  type PolicySigner,
+  parsePolicy,
+} from '../policy/index.js';
 import {
   blockSigningBytes,
   type ChannelConfig,
@@ -63,7 +69,12 @@ export class ChannelContext {
           }),
         );
       } catch (err) {
-        throw new ConsortiaError('INVALID_CONFIG', `org ${org.mspId}: ${(err as Error).message}`, { mspId: org.mspId }, { cause: err });
+        throw new ConsortiaError(
+          'INVALID_CONFIG',
+          `org ${org.mspId}: ${(err as Error).message}`,
+          { mspId: org.mspId },
+          { cause: err },
+        );
       }
     }
     return new ChannelContext(config, new MspManager({ msps }));
@@ -100,9 +111,13 @@ export class ChannelContext {
     if (!id) {
       const decoded = decodeIdentity(identityBytes);
       if (decoded.cert.byteLength === 0) {
-        throw new ConsortiaError('UNKNOWN_IDENTITY', 'identities must carry their certificate on this channel', {
-          mspId: decoded.mspId,
-        });
+        throw new ConsortiaError(
+          'UNKNOWN_IDENTITY',
+          'identities must carry their certificate on this channel',
+          {
+            mspId: decoded.mspId,
+          },
+        );
       }
       id = { mspId: decoded.mspId, cert: decoded.cert };
       if (this.#identityCache.size > 50_000) this.#identityCache.clear();
@@ -159,7 +174,12 @@ function parseConfigPolicy(text: string, where: string): Policy {
   try {
     return parsePolicy(text);
   } catch (err) {
-    throw new ConsortiaError('INVALID_CONFIG', `${where}: ${(err as Error).message}`, { where }, { cause: err });
+    throw new ConsortiaError(
+      'INVALID_CONFIG',
+      `${where}: ${(err as Error).message}`,
+      { where },
+      { cause: err },
+    );
   }
 }
 

@@ -44,7 +44,11 @@ export function statusForCode(code: string): number {
 
 function errorResponse(err: unknown): Uint8Array {
   const e = toConsortiaError(err);
-  return encodeProposalResponse({ status: statusForCode(e.code), message: e.message, payload: utf8(JSON.stringify(e.toJSON())) });
+  return encodeProposalResponse({
+    status: statusForCode(e.code),
+    message: e.message,
+    payload: utf8(JSON.stringify(e.toJSON())),
+  });
 }
 
 export interface EndorserChannel {
@@ -86,23 +90,35 @@ export class Endorser {
       const { proposal, signature, transient } = parseSignedProposal(signedProposal);
       const channel = this.#opts.channel(proposal.channel);
       if (!channel) {
-        throw new ConsortiaError('UNKNOWN_CHANNEL', `this peer has not joined channel ${proposal.channel}`, { channel: proposal.channel });
+        throw new ConsortiaError('UNKNOWN_CHANNEL', `this peer has not joined channel ${proposal.channel}`, {
+          channel: proposal.channel,
+        });
       }
       const { context, ledger } = channel;
       const creator = this.#checkCreator(proposal, signature, context, mode);
       if (mode === 'transaction' && ledger.hasTxId(proposal.txId)) {
-        throw new ConsortiaError('DUPLICATE_TXID', `transaction ${proposal.txId} was already committed`, { txId: proposal.txId });
+        throw new ConsortiaError('DUPLICATE_TXID', `transaction ${proposal.txId} was already committed`, {
+          txId: proposal.txId,
+        });
       }
       const contract = context.contract(proposal.contract);
       if (!contract) {
-        throw new ConsortiaError('UNKNOWN_CONTRACT', `contract ${proposal.contract} is not defined on channel ${proposal.channel}`, {
-          contract: proposal.contract,
-          channel: proposal.channel,
-        });
+        throw new ConsortiaError(
+          'UNKNOWN_CONTRACT',
+          `contract ${proposal.contract} is not defined on channel ${proposal.channel}`,
+          {
+            contract: proposal.contract,
+            channel: proposal.channel,
+          },
+        );
       }
       const kind = this.#opts.executor.kindOf(proposal.contract, proposal.fn);
       if (mode === 'transaction' && kind === 'query') {
-        throw new ConsortiaError('QUERY_NOT_SUBMITTABLE', `${proposal.fn} is a query: evaluate it instead of submitting it`, { fn: proposal.fn });
+        throw new ConsortiaError(
+          'QUERY_NOT_SUBMITTABLE',
+          `${proposal.fn} is a query: evaluate it instead of submitting it`,
+          { fn: proposal.fn },
+        );
       }
       const sim = await this.#opts.executor.execute(
         {
@@ -129,10 +145,15 @@ export class Endorser {
       );
       if (!sim.ok) {
         const e = sim.error ?? { code: 'CONTRACT_FAILED', message: 'the contract failed' };
-        return encodeProposalResponse({ status: statusForCode(e.code), message: e.message, payload: utf8(JSON.stringify(e)) });
+        return encodeProposalResponse({
+          status: statusForCode(e.code),
+          message: e.message,
+          payload: utf8(JSON.stringify(e)),
+        });
       }
       const resultBytes = utf8(JSON.stringify(sim.result ?? null));
-      if (mode === 'query') return encodeProposalResponse({ status: 200, message: 'OK', payload: resultBytes });
+      if (mode === 'query')
+        return encodeProposalResponse({ status: 200, message: 'OK', payload: resultBytes });
       const payload = encodeResponsePayload({
         proposalHash: proposal.hash,
         results: sim.rwset ?? emptyRwSet(),
@@ -144,28 +165,47 @@ export class Endorser {
       });
       const endorser = this.#opts.identityBytes;
       const sig = await this.#opts.signer(endorsementSigningBytes(payload, endorser));
-      return encodeProposalResponse({ status: 200, message: 'OK', payload: resultBytes }, { payload, endorser, signature: sig });
+      return encodeProposalResponse(
+        { status: 200, message: 'OK', payload: resultBytes },
+        { payload, endorser, signature: sig },
+      );
     } catch (err) {
       return errorResponse(err);
     }
   }
 
-  #checkCreator(proposal: ParsedProposal, signature: Uint8Array, ctx: ChannelContext, mode: 'transaction' | 'query'): ValidatedIdentity {
+  #checkCreator(
+    proposal: ParsedProposal,
+    signature: Uint8Array,
+    ctx: ChannelContext,
+    mode: 'transaction' | 'query',
+  ): ValidatedIdentity {
     let creator: ValidatedIdentity;
     try {
       creator = ctx.resolveIdentity(proposal.creatorBytes, new Date());
     } catch (err) {
       const code = isConsortiaError(err) ? err.code : 'BAD_CREATOR';
-      throw new ConsortiaError('BAD_CREATOR', `the proposal creator is not a valid member: ${(err as Error).message}`, { reason: code });
+      throw new ConsortiaError(
+        'BAD_CREATOR',
+        `the proposal creator is not a valid member: ${(err as Error).message}`,
+        { reason: code },
+      );
     }
     if (!verifyBytes(creator.publicKey, proposal.bytes, signature)) {
-      throw new ConsortiaError('BAD_SIGNATURE', 'the proposal signature does not verify with the creator certificate');
+      throw new ConsortiaError(
+        'BAD_SIGNATURE',
+        'the proposal signature does not verify with the creator certificate',
+      );
     }
     const policy = ctx.policy(mode === 'transaction' ? 'Writers' : 'Readers');
     if (!ctx.satisfies(policy, [toPolicySigner(creator)])) {
-      throw new ConsortiaError('FORBIDDEN', `${creator.mspId} may not ${mode === 'transaction' ? 'submit to' : 'read'} channel ${ctx.channel}`, {
-        mspId: creator.mspId,
-      });
+      throw new ConsortiaError(
+        'FORBIDDEN',
+        `${creator.mspId} may not ${mode === 'transaction' ? 'submit to' : 'read'} channel ${ctx.channel}`,
+        {
+          mspId: creator.mspId,
+        },
+      );
     }
     return creator;
   }

@@ -30,7 +30,11 @@ export class EventHub {
   }
 
   /** Resolves when `txId` commits on `channel` (valid or not). */
-  waitForTx(channel: string, txId: string, signal?: AbortSignal): Promise<{ blockNumber: number; validationCode: number }> {
+  waitForTx(
+    channel: string,
+    txId: string,
+    signal?: AbortSignal,
+  ): Promise<{ blockNumber: number; validationCode: number }> {
     const key = `${channel}/${txId}`;
     return new Promise((resolve, reject) => {
       let set = this.#waiters.get(key);

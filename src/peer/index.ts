@@ -1,9 +1,19 @@
-export { type ChannelPolicyName, ChannelContext, type ContractEntry, toPolicySigner } from './channelContext.js';
+export {
+  ChannelContext,
+  type ChannelPolicyName,
+  type ContractEntry,
+  toPolicySigner,
+} from './channelContext.js';
 export { Endorser, type EndorserOptions, statusForCode } from './endorser.js';
 export { PeerErrorCodes } from './errors.js';
 export { type BlockEvent, EventHub } from './eventHub.js';
 export { Peer, type PeerOptions, storedBlockEvent, type TxStatus } from './peer.js';
-export { type ContractEventRecord, type ContractExecutor, type PeerLedger, runtimeExecutor } from './types.js';
+export {
+  type ContractEventRecord,
+  type ContractExecutor,
+  type PeerLedger,
+  runtimeExecutor,
+} from './types.js';
 export { type BlockValidation, type ValidationLedger, validateBlock } from './validateBlock.js';
 export { requiredConfigPolicy, validateConfigTx } from './validateConfigTx.js';
-export { verifyLedger, type VerifyLedgerOptions, type VerifyLedgerResult } from './verifyLedger.js';
+export { type VerifyLedgerOptions, type VerifyLedgerResult, verifyLedger } from './verifyLedger.js';

@@ -79,17 +79,33 @@ export class Peer {
    */
   async joinChannel(genesisBlock: Uint8Array): Promise<void> {
     const genesis = parseBlock(genesisBlock);
-    if (genesis.number !== 0) throw new ConsortiaError('BLOCK_REJECTED', 'a channel is joined with its genesis block (number 0)');
+    if (genesis.number !== 0)
+      throw new ConsortiaError('BLOCK_REJECTED', 'a channel is joined with its genesis block (number 0)');
     if (this.#channels.has(genesis.channel)) return;
-    const ledger = await Ledger.open({ dir: join(this.#opts.dataDir, 'ledgers', genesis.channel), channel: genesis.channel });
+    const ledger = await Ledger.open({
+      dir: join(this.#opts.dataDir, 'ledgers', genesis.channel),
+      channel: genesis.channel,
+    });
     if (ledger.height === 0) {
       await ledger.commitBlock({ ...genesis, validationCodes: new Uint8Array(genesis.envelopes.length) });
-    } else if (Buffer.compare(ledger.getBlock(0) ? parseBlock(ledger.getBlock(0)!).hash : new Uint8Array(), genesis.hash) !== 0) {
+    } else if (
+      Buffer.compare(
+        ledger.getBlock(0) ? parseBlock(ledger.getBlock(0)!).hash : new Uint8Array(),
+        genesis.hash,
+      ) !== 0
+    ) {
       await ledger.close();
-      throw new ConsortiaError('LEDGER_CHANNEL_MISMATCH', `the ledger of channel ${genesis.channel} on this peer started from another genesis block`);
+      throw new ConsortiaError(
+        'LEDGER_CHANNEL_MISMATCH',
+        `the ledger of channel ${genesis.channel} on this peer started from another genesis block`,
+      );
     }
     const configBytes = ledger.getChannelConfig();
-    if (!configBytes) throw new ConsortiaError('LEDGER_CORRUPT', `channel ${genesis.channel} has no configuration in its ledger`);
+    if (!configBytes)
+      throw new ConsortiaError(
+        'LEDGER_CORRUPT',
+        `channel ${genesis.channel} has no configuration in its ledger`,
+      );
     const context = await ChannelContext.fromConfig(decodeChannelConfig(configBytes));
     this.#channels.set(genesis.channel, { context, ledger, queue: Promise.resolve() });
   }
@@ -100,7 +116,10 @@ export class Peer {
 
   #channel(name: string): PeerChannel {
     const ch = this.#channels.get(name);
-    if (!ch) throw new ConsortiaError('UNKNOWN_CHANNEL', `peer ${this.id} has not joined channel ${name}`, { channel: name });
+    if (!ch)
+      throw new ConsortiaError('UNKNOWN_CHANNEL', `peer ${this.id} has not joined channel ${name}`, {
+        channel: name,
+      });
     return ch;
   }
 
@@ -145,14 +164,25 @@ export class Peer {
     const block: ParsedBlock = parseBlock(blockBytes);
     const { ledger } = ch;
     if (block.channel !== ledger.channel) {
-      throw new ConsortiaError('BLOCK_REJECTED', `block ${block.number} is for channel ${block.channel}, not ${ledger.channel}`);
+      throw new ConsortiaError(
+        'BLOCK_REJECTED',
+        `block ${block.number} is for channel ${block.channel}, not ${ledger.channel}`,
+      );
     }
     if (block.number < ledger.height) return;
     if (block.number > ledger.height) {
-      throw new ConsortiaError('BLOCK_REJECTED', `block ${block.number} arrived before block ${ledger.height}`, { expected: ledger.height });
+      throw new ConsortiaError(
+        'BLOCK_REJECTED',
+        `block ${block.number} arrived before block ${ledger.height}`,
+        { expected: ledger.height },
+      );
     }
     if (Buffer.compare(block.previousHash, ledger.lastBlockHash ?? new Uint8Array()) !== 0) {
-      throw new ConsortiaError('BLOCK_REJECTED', `block ${block.number} does not chain to block ${block.number - 1}`, { block: block.number });
+      throw new ConsortiaError(
+        'BLOCK_REJECTED',
+        `block ${block.number} does not chain to block ${block.number - 1}`,
+        { block: block.number },
+      );
     }
     ch.context.verifyBlockSignatures(block);
     const v = await validateBlock(block, ch.context, ledger);
@@ -183,7 +213,11 @@ export function storedBlockEvent(blockBytes: Uint8Array): BlockEvent {
   return blockEvent(block, block.validationCodes, txs);
 }
 
-function blockEvent(block: ParsedBlock, codes: Uint8Array, txs: readonly (ParsedTx | undefined)[]): BlockEvent {
+function blockEvent(
+  block: ParsedBlock,
+  codes: Uint8Array,
+  txs: readonly (ParsedTx | undefined)[],
+): BlockEvent {
   return {
     channel: block.channel,
     number: block.number,

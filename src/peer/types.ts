@@ -16,7 +16,11 @@ type ExecuteResult = Awaited<ReturnType<ContractRuntime['execute']>>;
 
 /** What the endorser needs of the contract runtime. */
 export interface ContractExecutor {
-  execute(req: ExecuteRequest, state: Parameters<ContractRuntime['execute']>[1], history: Parameters<ContractRuntime['execute']>[2]): Promise<ExecuteResult>;
+  execute(
+    req: ExecuteRequest,
+    state: Parameters<ContractRuntime['execute']>[1],
+    history: Parameters<ContractRuntime['execute']>[2],
+  ): Promise<ExecuteResult>;
   /** Whether `fn` of `contract` is a transaction or a query; undefined when unknown. */
   kindOf(contract: string, fn: string): 'transaction' | 'query' | undefined;
 }

@@ -18,8 +18,15 @@ import { validateConfigTx } from './validateConfigTx.js';
 /** What validation reads of the committed ledger. */
 export interface ValidationLedger {
   hasTxId(txId: string): boolean;
-  getState(ns: string, key: string): { readonly version: { readonly block: number; readonly tx: number } } | undefined;
-  rangeState(ns: string, startKey: string, endKey: string): Iterable<{ readonly key: string; readonly version: { readonly block: number; readonly tx: number } }>;
+  getState(
+    ns: string,
+    key: string,
+  ): { readonly version: { readonly block: number; readonly tx: number } } | undefined;
+  rangeState(
+    ns: string,
+    startKey: string,
+    endKey: string,
+  ): Iterable<{ readonly key: string; readonly version: { readonly block: number; readonly tx: number } }>;
   getKeyPolicy(ns: string, key: string): string | undefined;
 }
 
@@ -57,7 +64,11 @@ function keyPolicy(text: string): Policy | null {
  * plus the writes of earlier valid transactions of the same block.
  * Time-dependent checks use the block's timestamp, so every peer reaches the same verdict.
  */
-export async function validateBlock(block: ParsedBlock, ctx: ChannelContext, ledger: ValidationLedger): Promise<BlockValidation> {
+export async function validateBlock(
+  block: ParsedBlock,
+  ctx: ChannelContext,
+  ledger: ValidationLedger,
+): Promise<BlockValidation> {
   const n = block.envelopes.length;
   const codes = new Uint8Array(n);
   const txs: (ParsedTx | undefined)[] = new Array(n);
@@ -97,7 +108,9 @@ export async function validateBlock(block: ParsedBlock, ctx: ChannelContext, led
         context = await validateConfigTx(tx, context, at);
         codes[i] = ValidationCode.VALID;
       } catch (err) {
-        const code = isConsortiaError(err, 'BAD_SIGNATURE') ? ValidationCode.BAD_SIGNATURE : ValidationCode.INVALID_CONFIG;
+        const code = isConsortiaError(err, 'BAD_SIGNATURE')
+          ? ValidationCode.BAD_SIGNATURE
+          : ValidationCode.INVALID_CONFIG;
         fail(code, (err as Error).message);
       }
       continue;
@@ -149,7 +162,10 @@ function validateEndorserTx(
   }
   const contract = ctx.contract(tx.proposal.contract);
   if (!contract) {
-    return { code: ValidationCode.UNKNOWN_CONTRACT, why: `contract ${tx.proposal.contract} is not defined on the channel` };
+    return {
+      code: ValidationCode.UNKNOWN_CONTRACT,
+      why: `contract ${tx.proposal.contract} is not defined on the channel`,
+    };
   }
   if (rp.contractVersion !== contract.definition.version) {
     return {
@@ -159,12 +175,21 @@ function validateEndorserTx(
   }
   const rwset = rp.results?.ns ?? [];
   if (rwset.some((ns) => ns.namespace !== tx.proposal.contract)) {
-    return { code: ValidationCode.BAD_RESPONSE, why: 'the read–write set touches another contract namespace' };
+    return {
+      code: ValidationCode.BAD_RESPONSE,
+      why: 'the read–write set touches another contract namespace',
+    };
   }
   for (const ns of rwset) {
     for (const key of [...ns.writes.map((w) => w.key), ...ns.keyPolicies.map((k) => k.key)]) {
-      if (key.length === 0 || Buffer.byteLength(ns.namespace, 'utf8') + 1 + Buffer.byteLength(key, 'utf8') > MAX_STATE_KEY_BYTES + 1) {
-        return { code: ValidationCode.BAD_PAYLOAD, why: `a written key is empty or longer than ${MAX_STATE_KEY_BYTES} bytes` };
+      if (
+        key.length === 0 ||
+        Buffer.byteLength(ns.namespace, 'utf8') + 1 + Buffer.byteLength(key, 'utf8') > MAX_STATE_KEY_BYTES + 1
+      ) {
+        return {
+          code: ValidationCode.BAD_PAYLOAD,
+          why: `a written key is empty or longer than ${MAX_STATE_KEY_BYTES} bytes`,
+        };
       }
     }
   }
@@ -180,7 +205,8 @@ function validateEndorserTx(
       continue;
     }
     if (ids.has(id.id)) continue;
-    if (!verifyBytes(id.publicKey, endorsementSigningBytes(tx.responsePayloadBytes, e.endorser), e.signature)) continue;
+    if (!verifyBytes(id.publicKey, endorsementSigningBytes(tx.responsePayloadBytes, e.endorser), e.signature))
+      continue;
     ids.add(id.id);
     signers.push(toPolicySigner(id));
   }
@@ -210,7 +236,9 @@ function checkEndorsementPolicies(
     for (const key of keys) {
       writes++;
       const full = ns.namespace + sep + key;
-      const text = pendingKeyPolicies.has(full) ? pendingKeyPolicies.get(full) : ledger.getKeyPolicy(ns.namespace, key);
+      const text = pendingKeyPolicies.has(full)
+        ? pendingKeyPolicies.get(full)
+        : ledger.getKeyPolicy(ns.namespace, key);
       if (text) keyPolicies.add(text);
       else needContractPolicy = true;
     }
@@ -234,9 +262,16 @@ function sameVersion(
   return BigInt(a.block) === b.block && a.tx === b.tx;
 }
 
-function checkMvcc(ns: NsRwSet, ledger: ValidationLedger, written: ReadonlySet<string>): { code: number; why: string } | undefined {
+function checkMvcc(
+  ns: NsRwSet,
+  ledger: ValidationLedger,
+  written: ReadonlySet<string>,
+): { code: number; why: string } | undefined {
   for (const r of ns.reads) {
-    if (written.has(ns.namespace + sep + r.key) || !sameVersion(ledger.getState(ns.namespace, r.key)?.version, r.version)) {
+    if (
+      written.has(ns.namespace + sep + r.key) ||
+      !sameVersion(ledger.getState(ns.namespace, r.key)?.version, r.version)
+    ) {
       return { code: ValidationCode.MVCC_READ_CONFLICT, why: `key ${r.key} changed after it was read` };
     }
   }
@@ -244,7 +279,10 @@ function checkMvcc(ns: NsRwSet, ledger: ValidationLedger, written: ReadonlySet<s
     for (const w of written) {
       const [wns, wkey] = w.split(sep) as [string, string];
       if (wns === ns.namespace && wkey >= q.startKey && (q.endKey === '' || wkey < q.endKey)) {
-        return { code: ValidationCode.PHANTOM_READ_CONFLICT, why: `range [${q.startKey}, ${q.endKey}) changed in this block` };
+        return {
+          code: ValidationCode.PHANTOM_READ_CONFLICT,
+          why: `range [${q.startKey}, ${q.endKey}) changed in this block`,
+        };
       }
     }
     let i = 0;
@@ -252,12 +290,18 @@ function checkMvcc(ns: NsRwSet, ledger: ValidationLedger, written: ReadonlySet<s
       if (!q.exhausted && i >= q.reads.length) break;
       const r = q.reads[i];
       if (!r || r.key !== entry.key || !sameVersion(entry.version, r.version)) {
-        return { code: ValidationCode.PHANTOM_READ_CONFLICT, why: `range [${q.startKey}, ${q.endKey}) changed after it was read` };
+        return {
+          code: ValidationCode.PHANTOM_READ_CONFLICT,
+          why: `range [${q.startKey}, ${q.endKey}) changed after it was read`,
+        };
       }
       i++;
     }
     if (i < q.reads.length) {
-      return { code: ValidationCode.PHANTOM_READ_CONFLICT, why: `range [${q.startKey}, ${q.endKey}) lost keys after it was read` };
+      return {
+        code: ValidationCode.PHANTOM_READ_CONFLICT,
+        why: `range [${q.startKey}, ${q.endKey}) lost keys after it was read`,
+      };
     }
   }
   return undefined;

@@ -17,20 +17,33 @@ import { ChannelContext, toPolicySigner } from './channelContext.js';
  * example a new CRL after a revocation, or rotated root certificates) needs that org's admin, or
  * the channel's Admins policy; anything else needs the channel's Admins policy.
  */
-export function requiredConfigPolicy(current: ChannelConfig, next: ChannelConfig, ctx: ChannelContext): { policy: Policy; text: string; alternative?: Policy } {
+export function requiredConfigPolicy(
+  current: ChannelConfig,
+  next: ChannelConfig,
+  ctx: ChannelContext,
+): { policy: Policy; text: string; alternative?: Policy } {
   const strip = (c: ChannelConfig, skipOrg?: string) =>
-    canonicalJson({ ...c, sequence: 0, orgs: c.orgs.map((o) => (o.mspId === skipOrg ? { mspId: o.mspId } : o)) });
+    canonicalJson({
+      ...c,
+      sequence: 0,
+      orgs: c.orgs.map((o) => (o.mspId === skipOrg ? { mspId: o.mspId } : o)),
+    });
   const changedOrgs = current.orgs
     .filter((o) => {
       const n = next.orgs.find((x) => x.mspId === o.mspId);
       return n !== undefined && canonicalJson(n) !== canonicalJson(o);
     })
     .map((o) => o.mspId);
-  const sameOrgSet = canonicalJson(current.orgs.map((o) => o.mspId)) === canonicalJson(next.orgs.map((o) => o.mspId));
+  const sameOrgSet =
+    canonicalJson(current.orgs.map((o) => o.mspId)) === canonicalJson(next.orgs.map((o) => o.mspId));
   if (sameOrgSet && changedOrgs.length === 1) {
     const org = changedOrgs[0]!;
     if (strip(current, org) === strip(next, org)) {
-      return { policy: parsePolicy(`OR('${org}.admin')`), text: `'${org}.admin' or ${current.policies.Admins}`, alternative: ctx.policy('Admins') };
+      return {
+        policy: parsePolicy(`OR('${org}.admin')`),
+        text: `'${org}.admin' or ${current.policies.Admins}`,
+        alternative: ctx.policy('Admins'),
+      };
     }
   }
   return { policy: ctx.policy('Admins'), text: current.policies.Admins };
@@ -40,7 +53,11 @@ export function requiredConfigPolicy(current: ChannelConfig, next: ChannelConfig
  * Validates a config transaction against the current channel context and returns the context
  * of the new configuration. Throws INVALID_CONFIG (or a creator/signature error) saying why.
  */
-export async function validateConfigTx(tx: ParsedConfigTx, ctx: ChannelContext, at: Date): Promise<ChannelContext> {
+export async function validateConfigTx(
+  tx: ParsedConfigTx,
+  ctx: ChannelContext,
+  at: Date,
+): Promise<ChannelContext> {
   const creator: ValidatedIdentity = ctx.resolveIdentity(tx.creatorBytes, at, 'admin');
   if (!verifyBytes(creator.publicKey, tx.payloadBytes, tx.signature)) {
     throw new ConsortiaError('BAD_SIGNATURE', 'the config transaction envelope signature is invalid');
@@ -48,13 +65,20 @@ export async function validateConfigTx(tx: ParsedConfigTx, ctx: ChannelContext, 
   const header = decodeConfigHeader(tx.config.header);
   const next = decodeChannelConfig(tx.config.config);
   if (header.channel !== ctx.channel || next.channel !== ctx.channel) {
-    throw new ConsortiaError('INVALID_CONFIG', `the config update is for channel ${next.channel}, not ${ctx.channel}`);
+    throw new ConsortiaError(
+      'INVALID_CONFIG',
+      `the config update is for channel ${next.channel}, not ${ctx.channel}`,
+    );
   }
   if (Number(header.sequence) !== ctx.sequence + 1 || next.sequence !== ctx.sequence + 1) {
-    throw new ConsortiaError('INVALID_CONFIG', `the config update must have sequence ${ctx.sequence + 1} (it has ${next.sequence}); fetch the latest config and retry`, {
-      expected: ctx.sequence + 1,
-      got: next.sequence,
-    });
+    throw new ConsortiaError(
+      'INVALID_CONFIG',
+      `the config update must have sequence ${ctx.sequence + 1} (it has ${next.sequence}); fetch the latest config and retry`,
+      {
+        expected: ctx.sequence + 1,
+        got: next.sequence,
+      },
+    );
   }
   const signed = configSigningBytes(tx.config);
   const signers = [];
@@ -68,12 +92,18 @@ export async function validateConfigTx(tx: ParsedConfigTx, ctx: ChannelContext, 
     if (verifyBytes(id.publicKey, signed, s.signature)) signers.push(toPolicySigner(id));
   }
   const required = requiredConfigPolicy(ctx.config, next, ctx);
-  const ok = ctx.satisfies(required.policy, signers) || (required.alternative !== undefined && ctx.satisfies(required.alternative, signers));
+  const ok =
+    ctx.satisfies(required.policy, signers) ||
+    (required.alternative !== undefined && ctx.satisfies(required.alternative, signers));
   if (!ok) {
-    throw new ConsortiaError('INVALID_CONFIG', `the config update is not signed as required: ${required.text} (${ctx.explain(required.policy, signers)})`, {
-      required: required.text,
-      signedBy: signers.map((s) => `${s.mspId}.${s.role}`),
-    });
+    throw new ConsortiaError(
+      'INVALID_CONFIG',
+      `the config update is not signed as required: ${required.text} (${ctx.explain(required.policy, signers)})`,
+      {
+        required: required.text,
+        signedBy: signers.map((s) => `${s.mspId}.${s.role}`),
+      },
+    );
   }
   return ChannelContext.fromConfig(next);
 }

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsortiaError, isConsortiaError, toHex } from '../common/index.js';
 import { Ledger, readBlockFiles } from '../ledger/index.js';
-import { decodeChannelConfig, type ParsedBlock, parseBlock, parseEnvelope, ValidationCode, validationCodeName } from '../protocol/index.js';
+import {
+  decodeChannelConfig,
+  type ParsedBlock,
+  parseBlock,
+  parseEnvelope,
+  ValidationCode,
+  validationCodeName,
+} from '../protocol/index.js';
 import { ChannelContext } from './channelContext.js';
 import { validateBlock } from './validateBlock.js';
 
@@ -29,7 +36,12 @@ export interface VerifyLedgerResult {
 }
 
 function failAt(file: string, block: number, why: string, cause?: unknown): ConsortiaError {
-  return new ConsortiaError('VERIFY_FAILED', `${file}: block ${block}: ${why}`, { file, block }, cause === undefined ? undefined : { cause });
+  return new ConsortiaError(
+    'VERIFY_FAILED',
+    `${file}: block ${block}: ${why}`,
+    { file, block },
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /**
@@ -42,7 +54,8 @@ function failAt(file: string, block: number, why: string, cause?: unknown): Cons
  */
 export async function verifyLedger(opts: Readonly<VerifyLedgerOptions>): Promise<VerifyLedgerResult> {
   const scratchDir = mkdtempSync(join(tmpdir(), 'consortia-verify-'));
-  const replay = opts.mode === 'peer' ? await Ledger.open({ dir: scratchDir, channel: opts.channel }) : undefined;
+  const replay =
+    opts.mode === 'peer' ? await Ledger.open({ dir: scratchDir, channel: opts.channel }) : undefined;
   let ctx: ChannelContext | undefined;
   let prev: ParsedBlock | undefined;
   let valid = 0;
@@ -58,7 +71,12 @@ export async function verifyLedger(opts: Readonly<VerifyLedgerOptions>): Promise
         try {
           block = parseBlock(rec.bytes);
         } catch (err) {
-          throw failAt(rec.file, n, `cannot be decoded or its data hash does not match: ${(err as Error).message}`, err);
+          throw failAt(
+            rec.file,
+            n,
+            `cannot be decoded or its data hash does not match: ${(err as Error).message}`,
+            err,
+          );
         }
         if (block.number !== n) throw failAt(rec.file, n, `holds block number ${block.number}`);
         if (block.channel !== opts.channel) throw failAt(rec.file, n, `belongs to channel ${block.channel}`);
@@ -82,7 +100,11 @@ export async function verifyLedger(opts: Readonly<VerifyLedgerOptions>): Promise
           const v = await validateBlock(block, ctx!, replay);
           for (let i = 0; i < v.codes.length; i++) {
             if (v.codes[i] !== block.validationCodes[i]) {
-              throw failAt(rec.file, n, `transaction ${i} is stored as ${validationCodeName(block.validationCodes[i] ?? 255)} but validates as ${validationCodeName(v.codes[i]!)}`);
+              throw failAt(
+                rec.file,
+                n,
+                `transaction ${i} is stored as ${validationCodeName(block.validationCodes[i] ?? 255)} but validates as ${validationCodeName(v.codes[i]!)}`,
+              );
             }
             if (v.codes[i] === ValidationCode.VALID) valid++;
             else invalid++;
@@ -119,9 +141,18 @@ export async function verifyLedger(opts: Readonly<VerifyLedgerOptions>): Promise
     if (replay) {
       const original = await Ledger.open({ dir: opts.dir, channel: opts.channel });
       try {
-        if (original.height !== n) throw failAt(file, original.height, `the ledger index has ${original.height} blocks, the files ${n}`);
+        if (original.height !== n)
+          throw failAt(
+            file,
+            original.height,
+            `the ledger index has ${original.height} blocks, the files ${n}`,
+          );
         if (original.stateDigest() !== replay.stateDigest()) {
-          throw failAt(join(opts.dir, 'ledger.mdb'), n - 1, 'the world state differs from a replay of the blocks');
+          throw failAt(
+            join(opts.dir, 'ledger.mdb'),
+            n - 1,
+            'the world state differs from a replay of the blocks',
+          );
         }
       } finally {
         await original.close();

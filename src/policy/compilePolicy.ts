@@ -1,5 +1,11 @@
-import { type CNode, ExactSearch, type SearchResult } from './exactSearch.js';
-import { MEMBER_MASK, roleBit, roleSlot, uniqueSigners } from './signerSet.js';
+import {
+  type CNode,
+  ExactSearch,
+  MAX_POLICY_SEARCH_STEPS,
+  type SearchLimits,
+  type SearchResult,
+  WITNESS_SEARCH_STEPS,
+} from './exactSearch.js';
 import type {
   CompiledPolicy,
   EvaluationContext,
@@ -10,6 +16,7 @@ import type {
   PolicySigner,
   PrincipalRole,
 } from './types.js';
+import { MEMBER_MASK, roleBit, roleSlot, uniqueSigners } from './uniqueSigners.js';
 import { validatePolicy } from './validatePolicy.js';
 
 /** Signer role bits each meta sub-policy asks of an org. */
@@ -54,7 +61,10 @@ function relaxed(node: CNode, masks: Uint8Array): boolean {
  * Compiles a signature policy into a checker with three outcomes; `tooComplex` (the exact search
  * gave up after `MAX_POLICY_SEARCH_STEPS`) is deterministic and counts as not satisfied.
  */
-export function signatureChecker(root: PolicyNode): (signers: readonly PolicySigner[]) => SearchResult {
+export function signatureChecker(
+  root: PolicyNode,
+  limits: SearchLimits = { witnessSteps: WITNESS_SEARCH_STEPS, searchSteps: MAX_POLICY_SEARCH_STEPS },
+): (signers: readonly PolicySigner[]) => SearchResult {
   const orgIndex = new Map<string, number>();
   const leaves: number[] = [];
   const countLeaves = (node: PolicyNode): void => {
@@ -83,7 +93,7 @@ export function signatureChecker(root: PolicyNode): (signers: readonly PolicySig
   const cRoot = build(root);
   const masks = new Uint8Array(orgIndex.size);
   const counts = new Int32Array(shared * 5);
-  const search = new ExactSearch(cRoot, masks, counts, shared);
+  const search = new ExactSearch({ root: cRoot, masks, counts, shared, limits });
 
   return (signers: readonly PolicySigner[]): SearchResult => {
     const unique = uniqueSigners(signers);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConsortiaError } from '../common/index.js';
+import { signatureChecker } from './compilePolicy.js';
 import {
   compilePolicy,
   evaluatePolicy,
@@ -103,6 +104,36 @@ describe('evaluatePolicy: signature policies', () => {
     const four = [s('1', 'A', 'admin'), s('2', 'A', 'peer'), s('3', 'A', 'client'), s('4', 'A', 'orderer')];
     expect(evaluatePolicy(p, four, NO_CTX)).toBe(false);
     expect(evaluatePolicy(p, [...four, s('5', 'A', 'peer')], NO_CTX)).toBe(true);
+  });
+});
+
+describe('evaluatePolicy: wide policies over shared orgs', () => {
+  const roles: readonly PrincipalRole[] = ['member', 'admin', 'peer', 'client', 'orderer'];
+  const orgs = ['O1', 'O2', 'O3', 'O4', 'O5'];
+  // 40 principals: O1 only as member, the other orgs two of each specific role.
+  const wide = Array.from(
+    { length: 40 },
+    (_, i) => `'${orgs[i % 5]}.${roles[i % 5 === 0 ? 0 : (i % 4) + 1]}'`,
+  );
+  const everyone = orgs.flatMap((o) => SIGNER_ROLES.map((r) => s(`${o}-${r}`, o, r)));
+
+  it('evaluates a flat OutOf(20, 40 principals) exactly', () => {
+    const p = parsePolicy(`OutOf(20, ${wide.join(', ')})`);
+    expect(evaluatePolicy(p, everyone, NO_CTX)).toBe(true);
+    expect(evaluatePolicy(p, everyone.slice(1), NO_CTX)).toBe(false);
+  });
+
+  it('finds a witness for a nested wide policy', () => {
+    const p = parsePolicy(`AND('X.member', OutOf(20, ${wide.join(', ')}))`);
+    expect(evaluatePolicy(p, [...everyone, s('x', 'X')], NO_CTX)).toBe(true);
+  });
+
+  it('gives up deterministically, failing closed, when the exact search is too large', () => {
+    const p = parsePolicy(`AND('X.member', OutOf(20, ${wide.join(', ')}))`);
+    const signers = [...everyone.slice(1), s('x', 'X')];
+    expect(p.kind === 'signature' && signatureChecker(p.root)(signers)).toBe('tooComplex');
+    expect(evaluatePolicy(p, signers, NO_CTX)).toBe(false);
+    expect(explainPolicy(p, signers, NO_CTX).missing).toContain('too complex');
   });
 });
 
@@ -382,12 +413,18 @@ describe('evaluatePolicy properties', () => {
   });
 
   it('equals a brute-force assignment search when principals share orgs', () => {
+    const backtrackingOnly = { witnessSteps: 1e9, searchSteps: 0 };
+    const minimalDemandOnly = { witnessSteps: 0, searchSteps: 1e9 };
     fc.assert(
       fc.property(
         sharedNodeArb.filter((n) => countLeaves(n) <= 7),
         signersArb,
         (root, signers) => {
-          expect(evaluatePolicy(signature(root), signers, NO_CTX)).toBe(bruteForce(root, signers));
+          const expected = bruteForce(root, signers);
+          const label = expected ? 'satisfied' : 'unsatisfied';
+          expect(evaluatePolicy(signature(root), signers, NO_CTX)).toBe(expected);
+          expect(signatureChecker(root, backtrackingOnly)(signers)).toBe(label);
+          expect(signatureChecker(root, minimalDemandOnly)(signers)).toBe(label);
         },
       ),
       { numRuns: 5000, seed: SEED },

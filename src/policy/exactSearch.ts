@@ -1,5 +1,14 @@
 /** Upper bound on the work of one exact search; beyond it the policy counts as not satisfied. */
-export const MAX_POLICY_SEARCH_STEPS = 1_000_000;
+export const MAX_POLICY_SEARCH_STEPS = 200_000;
+
+/** Steps the backtracking search may take before the minimal-demand search takes over. */
+export const WITNESS_SEARCH_STEPS = 20_000;
+
+/** Search budgets; tests lower them to exercise each stage. */
+export interface SearchLimits {
+  readonly witnessSteps: number;
+  readonly searchSteps: number;
+}
 
 /** A compiled node. Leaves have `n === -1`; `slot` is -1 for a leaf whose org no other leaf names. */
 export interface CNode {
@@ -23,10 +32,25 @@ function leq(a: Vec, b: Vec): boolean {
   return true;
 }
 
+/** What an `ExactSearch` works on; `masks` and `counts` are refilled by the caller per evaluation. */
+export interface ExactSearchOptions {
+  readonly root: CNode;
+  /** Role bits present per org (all orgs the policy names). */
+  readonly masks: Uint8Array;
+  /** [admin, peer, client, orderer, total] signer counts per shared org. */
+  readonly counts: Int32Array;
+  /** Number of shared orgs (orgs named by more than one principal). */
+  readonly shared: number;
+  readonly limits: SearchLimits;
+}
+
 /**
- * The exact search, used when some org is named by more than one principal.
+ * The exact search, used when some org is named by more than one principal. It runs in two
+ * stages: a bounded backtracking search for a witness assignment (quick when the policy is met),
+ * then, if that runs out of steps, a search over minimal demands, which also proves failure
+ * efficiently for realistic policies. Both are exact; only the step budgets can end them early.
  *
- * For those shared orgs a demand vector counts, per org, how many signers of each role
+ * For shared orgs a demand vector counts, per org, how many signers of each role
  * ([admin, peer, client, orderer, member]) a choice of satisfied principals uses; `counts` holds
  * what the signers offer ([admin, peer, client, orderer, total] per shared org). `X.member` may
  * take a signer of any role, so a demand is feasible exactly when each role demand fits its count
@@ -47,12 +71,15 @@ export class ExactSearch {
   readonly #rootSharedLeaves: number;
   /** Per shared org: how many root principal children ask for [admin, peer, client, orderer, member]. */
   readonly #rootMult: Int32Array;
+  readonly #limits: SearchLimits;
   #steps = 0;
 
-  constructor(root: CNode, masks: Uint8Array, counts: Int32Array, shared: number) {
+  constructor(options: Readonly<ExactSearchOptions>) {
+    const { root, shared } = options;
+    this.#limits = options.limits;
     this.#root = root;
-    this.#masks = masks;
-    this.#counts = counts;
+    this.#masks = options.masks;
+    this.#counts = options.counts;
     this.#shared = shared;
     this.#zero = new Int32Array(shared * 5);
     this.#rootMult = new Int32Array(shared * 5);
@@ -72,8 +99,23 @@ export class ExactSearch {
     this.#rootSharedLeaves = sharedLeaves;
   }
 
-  /** Searches with the current `masks` and `counts`. */
+  /**
+   * Searches with the current `masks` and `counts`: first a bounded backtracking search for a
+   * witness (fast when the policy is met), then, if that ran out of steps, the minimal-demand
+   * search, which also proves failure efficiently.
+   */
   run(): SearchResult {
+    this.#steps = 0;
+    // A flat root is answered directly by counting, without any search.
+    if (this.#root.n >= 0 && this.#rootComplex.length === 0)
+      return this.#satisfiable() ? 'satisfied' : 'unsatisfied';
+    try {
+      return this.#witness(this.#root, new Int32Array(this.#zero.length), () => true)
+        ? 'satisfied'
+        : 'unsatisfied';
+    } catch (err) {
+      if (!(err instanceof SearchExhausted)) throw err;
+    }
     this.#steps = 0;
     try {
       return this.#satisfiable() ? 'satisfied' : 'unsatisfied';
@@ -81,6 +123,28 @@ export class ExactSearch {
       if (err instanceof SearchExhausted) return 'tooComplex';
       throw err;
     }
+  }
+
+  /**
+   * Backtracking: satisfies `node` on top of demand `v` (changed in place and restored), then asks
+   * the continuation `next` to satisfy the rest.
+   */
+  #witness(node: CNode, v: Vec, next: () => boolean): boolean {
+    if (++this.#steps > this.#limits.witnessSteps) throw new SearchExhausted();
+    if (node.n < 0) {
+      if (node.slot < 0) return ((this.#masks[node.org] as number) & node.mask) !== 0 && next();
+      v[node.slot] = (v[node.slot] as number) + 1;
+      const ok = this.#feasible(v) && next();
+      v[node.slot] = (v[node.slot] as number) - 1;
+      return ok;
+    }
+    const kids = node.kids;
+    const pick = (i: number, need: number): boolean => {
+      if (need === 0) return next();
+      if (kids.length - i < need) return false;
+      return this.#witness(kids[i] as CNode, v, () => pick(i + 1, need - 1)) || pick(i + 1, need);
+    };
+    return pick(0, node.n);
   }
 
   #satisfiable(): boolean {
@@ -134,7 +198,7 @@ export class ExactSearch {
   /** Adds `v` to an antichain of minimal vectors, unless a smaller one is already there. */
   #insertMinimal(list: Vec[], v: Vec): void {
     this.#steps += 1 + list.length;
-    if (this.#steps > MAX_POLICY_SEARCH_STEPS) throw new SearchExhausted();
+    if (this.#steps > this.#limits.searchSteps) throw new SearchExhausted();
     for (const w of list) if (leq(w, v)) return;
     let k = 0;
     for (const w of list) if (!leq(v, w)) list[k++] = w;

@@ -2,7 +2,6 @@ import { META_ROLE_MASK, metaThreshold, principalMask, signatureChecker } from '
 import { evaluatePolicy } from './evaluatePolicy.js';
 import { MAX_POLICY_SEARCH_STEPS } from './exactSearch.js';
 import { formatPolicy } from './formatPolicy.js';
-import { roleBit, uniqueSigners } from './signerSet.js';
 import type {
   EvaluationContext,
   ImplicitMetaSubPolicy,
@@ -11,6 +10,7 @@ import type {
   PolicyNode,
   PolicySigner,
 } from './types.js';
+import { roleBit, uniqueSigners } from './uniqueSigners.js';
 
 const ROLE_WORD: Readonly<Record<ImplicitMetaSubPolicy, string>> = {
   Admins: 'an admin',
@@ -22,6 +22,11 @@ const ROLE_WORD: Readonly<Record<ImplicitMetaSubPolicy, string>> = {
   Writers: 'a member',
   Members: 'a member',
 };
+
+/** Keeps messages short: long policy text is cut. */
+function short(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
 
 function explainSignature(root: PolicyNode, signers: readonly PolicySigner[]): string {
   const met = (node: PolicyNode): boolean => {
@@ -39,11 +44,11 @@ function explainSignature(root: PolicyNode, signers: readonly PolicySigner[]): s
     const failing = node.rules.filter((r) => !met(r));
     const have = node.rules.length - failing.length;
     if (have >= node.n) {
-      return `needs distinct signers for ${formatPolicy(node)}: each signer counts once (have ${signers.length} distinct signer(s))`;
+      return `needs distinct signers for ${short(formatPolicy(node))}: each signer counts once (have ${signers.length} distinct signer(s))`;
     }
     const only = failing[0];
     if (node.n === node.rules.length && failing.length === 1 && only !== undefined) return explain(only);
-    return `needs ${node.n} of ${node.rules.map((r) => formatPolicy(r)).join(', ')} (have ${have})`;
+    return `needs ${node.n} of ${short(node.rules.map((r) => formatPolicy(r)).join(', '))} (have ${have})`;
   };
   return explain(root);
 }
@@ -77,6 +82,12 @@ export function explainPolicy(
 ): PolicyExplanation {
   if (evaluatePolicy(policy, signers, ctx)) return { satisfied: true, missing: '' };
   const unique = uniqueSigners(signers);
+  if (policy.kind === 'signature' && signatureChecker(policy.root)(unique) === 'tooComplex') {
+    return {
+      satisfied: false,
+      missing: `the policy is too complex to check for these signers (more than ${MAX_POLICY_SEARCH_STEPS} search steps); simplify it`,
+    };
+  }
   const missing =
     policy.kind === 'signature' ? explainSignature(policy.root, unique) : explainMeta(policy, unique, ctx);
   return { satisfied: false, missing };

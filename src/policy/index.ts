@@ -1,6 +1,7 @@
 export { compilePolicy } from './compilePolicy.js';
 export { MAX_POLICY_DEPTH, MAX_POLICY_PRINCIPALS, POLICY_ERRORS, type PolicyErrorCode } from './errors.js';
 export { evaluatePolicy } from './evaluatePolicy.js';
+export { MAX_POLICY_SEARCH_STEPS } from './exactSearch.js';
 export { explainPolicy } from './explainPolicy.js';
 export { formatPolicy } from './formatPolicy.js';
 export { type AvailableSigner, minimalSignerSets } from './minimalSignerSets.js';

@@ -1,6 +1,6 @@
 import { create, toBinary } from '@bufbuild/protobuf';
 import { ConsortiaError, concatBytes } from '../common/index.js';
-import { merkleLeafHash, merklePath, merkleRoot, type MerkleStep, sha256 } from '../crypto/index.js';
+import { type MerkleStep, merkleLeafHash, merklePath, merkleRoot, sha256 } from '../crypto/index.js';
 import { decodeMessage, toSafeNumber, toUint64 } from './decode.js';
 import {
   BlockHeaderSchema,
@@ -77,7 +77,9 @@ export function encodeBlock(
       header: headerBytes,
       envelopes: [...envelopes],
       metadata: create(BlockMetadataSchema, {
-        signatures: signatures.map((s) => create(BlockSignatureSchema, { signer: s.signer, signature: s.signature })),
+        signatures: signatures.map((s) =>
+          create(BlockSignatureSchema, { signer: s.signer, signature: s.signature }),
+        ),
         validationCodes,
       }),
     }),
@@ -99,11 +101,19 @@ export function parseBlock(bytes: Uint8Array): ParsedBlock {
   const number = toSafeNumber(h.number, 'block number');
   const codes = b.metadata?.validationCodes ?? new Uint8Array(0);
   if (codes.byteLength !== 0 && codes.byteLength !== b.envelopes.length) {
-    throw new ConsortiaError('MALFORMED_MESSAGE', `block ${number} has ${codes.byteLength} validation codes for ${b.envelopes.length} transactions`, { block: number });
+    throw new ConsortiaError(
+      'MALFORMED_MESSAGE',
+      `block ${number} has ${codes.byteLength} validation codes for ${b.envelopes.length} transactions`,
+      { block: number },
+    );
   }
   const dataHash = blockDataHash(b.envelopes);
   if (Buffer.compare(dataHash, h.dataHash) !== 0) {
-    throw new ConsortiaError('BLOCK_DATA_HASH_MISMATCH', `block ${number}: its transactions do not match the data hash in its header`, { block: number });
+    throw new ConsortiaError(
+      'BLOCK_DATA_HASH_MISMATCH',
+      `block ${number}: its transactions do not match the data hash in its header`,
+      { block: number },
+    );
   }
   return {
     channel: h.channel,

@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { ConsortiaError, canonicalJson, fromUtf8, utf8 } from '../common/index.js';
 
-const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'names use letters, digits, _ . - (max 64)');
-const channelName = z.string().regex(/^[a-z][a-z0-9.-]{0,248}$/, 'channel names are lower case: a-z, 0-9, . and -');
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'names use letters, digits, _ . - (max 64)');
+const channelName = z
+  .string()
+  .regex(/^[a-z][a-z0-9.-]{0,248}$/, 'channel names are lower case: a-z, 0-9, . and -');
 
 export const OrgConfigSchema = z.object({
   mspId: name,
@@ -11,7 +15,9 @@ export const OrgConfigSchema = z.object({
   /** Base64 DER CRLs issued by this org's CA. */
   crls: z.array(z.string()).optional(),
   tlsRootCerts: z.array(z.string()).optional(),
-  endpoints: z.array(z.object({ node: name, role: z.enum(['peer', 'orderer']), address: z.string() })).optional(),
+  endpoints: z
+    .array(z.object({ node: name, role: z.enum(['peer', 'orderer']), address: z.string() }))
+    .optional(),
 });
 
 export const ContractDefinitionSchema = z.object({
@@ -23,7 +29,11 @@ export const ContractDefinitionSchema = z.object({
 
 export const BatchConfigSchema = z.object({
   maxMessageCount: z.number().int().min(1).max(100_000),
-  maxBytes: z.number().int().min(1024).max(64 * 1024 * 1024),
+  maxBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024),
   timeoutMs: z.number().int().min(1).max(60_000),
 });
 
@@ -69,7 +79,11 @@ export function validateChannelConfig(value: unknown): ChannelConfig {
   if (!r.success) {
     const issue = r.error.issues[0];
     const where = issue?.path.join('.') || '(root)';
-    throw new ConsortiaError('INVALID_CONFIG', `channel config is invalid at ${where}: ${issue?.message ?? 'bad value'}`, { path: where });
+    throw new ConsortiaError(
+      'INVALID_CONFIG',
+      `channel config is invalid at ${where}: ${issue?.message ?? 'bad value'}`,
+      { path: where },
+    );
   }
   const cfg = r.data;
   const ids = [
@@ -78,23 +92,31 @@ export function validateChannelConfig(value: unknown): ChannelConfig {
   ];
   const dup = ids.find((id, i) => ids.findIndex((other) => other.mspId === id.mspId) !== i);
   if (dup) {
-    throw new ConsortiaError('INVALID_CONFIG', `org ${dup.mspId} appears twice in the channel config`, {
-      path: dup.path,
-      mspId: dup.mspId,
-    });
+    throw new ConsortiaError(
+      'INVALID_CONFIG',
+      `org ${dup.mspId} appears twice in the channel config; list each org once`,
+      {
+        path: dup.path,
+        mspId: dup.mspId,
+      },
+    );
   }
   const names = cfg.contracts.map((c) => c.name);
   const dupC = names.findIndex((n, i) => names.indexOf(n) !== i);
   if (dupC !== -1) {
-    throw new ConsortiaError('INVALID_CONFIG', `contract ${names[dupC]} is defined twice`, {
-      path: `contracts.${dupC}.name`,
-      contract: names[dupC],
-    });
+    throw new ConsortiaError(
+      'INVALID_CONFIG',
+      `contract ${names[dupC]} is defined twice; keep one definition per contract`,
+      {
+        path: `contracts.${dupC}.name`,
+        contract: names[dupC],
+      },
+    );
   }
   if (cfg.ordering.signaturesRequired > cfg.ordererOrgs.length) {
     throw new ConsortiaError(
       'INVALID_CONFIG',
-      `ordering.signaturesRequired (${cfg.ordering.signaturesRequired}) is more than the ${cfg.ordererOrgs.length} ordering orgs`,
+      `ordering.signaturesRequired (${cfg.ordering.signaturesRequired}) is more than the ${cfg.ordererOrgs.length} ordering orgs; lower it or add ordering orgs`,
       { path: 'ordering.signaturesRequired' },
     );
   }

@@ -3,7 +3,12 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { concatBytes } from '../common/index.js';
 import { type ChannelConfig, encodeChannelConfig } from './channelConfig.js';
 import { toUint64 } from './decode.js';
-import { ConfigHeaderSchema, ConfigSignatureSchema, type ConfigTransaction, ConfigTransactionSchema } from './gen/consortia_pb.js';
+import {
+  ConfigHeaderSchema,
+  ConfigSignatureSchema,
+  type ConfigTransaction,
+  ConfigTransactionSchema,
+} from './gen/consortia_pb.js';
 import { computeTxId } from './proposal.js';
 
 /** The header and config bytes of a config update, before admins sign it. */
@@ -17,7 +22,9 @@ export interface UnsignedConfigUpdate {
  * Starts a config update that replaces the channel configuration with `config`. Admins sign
  * `configSigningBytes(update)`; the creator then signs the envelope.
  */
-export function newConfigUpdate(opts: Readonly<{ config: ChannelConfig; creator: Uint8Array; timestamp?: number; nonce?: Uint8Array }>): UnsignedConfigUpdate {
+export function newConfigUpdate(
+  opts: Readonly<{ config: ChannelConfig; creator: Uint8Array; timestamp?: number; nonce?: Uint8Array }>,
+): UnsignedConfigUpdate {
   const nonce = opts.nonce ?? new Uint8Array(randomBytes(24));
   const txId = computeTxId(nonce, opts.creator);
   const header = toBinary(
@@ -47,7 +54,9 @@ export function assembleConfigTransaction(
   return create(ConfigTransactionSchema, {
     header: update.header,
     config: update.config,
-    signatures: signatures.map((s) => create(ConfigSignatureSchema, { signer: s.signer, signature: s.signature })),
+    signatures: signatures.map((s) =>
+      create(ConfigSignatureSchema, { signer: s.signer, signature: s.signature }),
+    ),
   });
 }
 

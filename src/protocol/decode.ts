@@ -10,7 +10,11 @@ export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
  * @example
  * const env = decodeMessage(EnvelopeSchema, bytes, 'envelope');
  */
-export function decodeMessage<D extends DescMessage>(schema: D, bytes: Uint8Array, what: string): MessageShape<D> {
+export function decodeMessage<D extends DescMessage>(
+  schema: D,
+  bytes: Uint8Array,
+  what: string,
+): MessageShape<D> {
   if (!(bytes instanceof Uint8Array)) {
     throw new ConsortiaError('MALFORMED_MESSAGE', `the ${what} is not a byte array`);
   }
@@ -20,7 +24,12 @@ export function decodeMessage<D extends DescMessage>(schema: D, bytes: Uint8Arra
   try {
     return fromBinary(schema, bytes);
   } catch (err) {
-    throw new ConsortiaError('MALFORMED_MESSAGE', `the ${what} could not be decoded: ${(err as Error).message}`, { what }, { cause: err });
+    throw new ConsortiaError(
+      'MALFORMED_MESSAGE',
+      `the ${what} could not be decoded: ${(err as Error).message}`,
+      { what },
+      { cause: err },
+    );
   }
 }
 
@@ -33,7 +42,10 @@ export function decodeMessage<D extends DescMessage>(schema: D, bytes: Uint8Arra
  */
 export function toUint64(value: number, what: string): bigint {
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new ConsortiaError('MALFORMED_MESSAGE', `the ${what} must be a whole number from 0 to 2^53 - 1, not ${value}`);
+    throw new ConsortiaError(
+      'MALFORMED_MESSAGE',
+      `the ${what} must be a whole number from 0 to 2^53 - 1, not ${value}`,
+    );
   }
   return BigInt(value);
 }

@@ -2,7 +2,13 @@ import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
 import { ConsortiaError, concatBytes, toHex, utf8 } from '../common/index.js';
 import { generateKeyPair, sha256, signBytes, verifyBytes } from '../crypto/index.js';
-import { ConfigHeaderSchema, EnvelopeSchema, PayloadSchema, ProposalSchema, TxType } from './gen/consortia_pb.js';
+import {
+  ConfigHeaderSchema,
+  EnvelopeSchema,
+  PayloadSchema,
+  ProposalSchema,
+  TxType,
+} from './gen/consortia_pb.js';
 import {
   assembleConfigTransaction,
   type ChannelConfig,
@@ -40,9 +46,14 @@ const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0;
 const client = generateKeyPair();
 const endorserKeys = [generateKeyPair(), generateKeyPair()];
 const creator = encodeIdentity('TelcoA', utf8('client cert'));
-const endorsers = [encodeIdentity('TelcoB', utf8('peer b cert')), encodeIdentity('TelcoC', utf8('peer c cert'))];
+const endorsers = [
+  encodeIdentity('TelcoB', utf8('peer b cert')),
+  encodeIdentity('TelcoC', utf8('peer c cert')),
+];
 
-function endorserTx(proposalBytes = newProposal({ channel: 'telecom', contract: 'asset', fn: 'create', creator }).bytes) {
+function endorserTx(
+  proposalBytes = newProposal({ channel: 'telecom', contract: 'asset', fn: 'create', creator }).bytes,
+) {
   const responsePayload = encodeResponsePayload({
     proposalHash: sha256(proposalBytes),
     results: emptyRwSet(),
@@ -58,7 +69,14 @@ function endorserTx(proposalBytes = newProposal({ channel: 'telecom', contract: 
   }));
   const payload = encodeTransactionPayload(proposalBytes, responsePayload, endorsements);
   const signature = signBytes(client.privateKey, payload);
-  return { proposalBytes, responsePayload, endorsements, payload, signature, envelope: encodeEnvelope(payload, signature) };
+  return {
+    proposalBytes,
+    responsePayload,
+    endorsements,
+    payload,
+    signature,
+    envelope: encodeEnvelope(payload, signature),
+  };
 }
 
 const config: ChannelConfig = {
@@ -119,19 +137,26 @@ describe('endorser transactions: sign bytes, ship bytes', () => {
   });
 
   it('refuses an inner proposal with a forged txId (BAD_TXID) or a bad response payload', () => {
-    const p = fromBinary(ProposalSchema, newProposal({ channel: 'telecom', contract: 'asset', fn: 'f', creator }).bytes);
+    const p = fromBinary(
+      ProposalSchema,
+      newProposal({ channel: 'telecom', contract: 'asset', fn: 'f', creator }).bytes,
+    );
     p.txId = '0'.repeat(64);
     expect(codeOf(() => parseEnvelope(endorserTx(toBinary(ProposalSchema, p)).envelope))).toBe('BAD_TXID');
 
     const proposalBytes = newProposal({ channel: 'telecom', contract: 'asset', fn: 'f', creator }).bytes;
     const payload = encodeTransactionPayload(proposalBytes, utf8('not a response payload'), []);
-    expect(codeOf(() => parseEnvelope(encodeEnvelope(payload, new Uint8Array(64))))).toBe('MALFORMED_MESSAGE');
+    expect(codeOf(() => parseEnvelope(encodeEnvelope(payload, new Uint8Array(64))))).toBe(
+      'MALFORMED_MESSAGE',
+    );
   });
 
   it('refuses an unknown or unspecified transaction type', () => {
     for (const type of [TxType.TX_TYPE_UNSPECIFIED, 7 as TxType]) {
       const payload = toBinary(PayloadSchema, create(PayloadSchema, { type, data: new Uint8Array(0) }));
-      expect(codeOf(() => parseEnvelope(encodeEnvelope(payload, new Uint8Array(0))))).toBe('MALFORMED_MESSAGE');
+      expect(codeOf(() => parseEnvelope(encodeEnvelope(payload, new Uint8Array(0))))).toBe(
+        'MALFORMED_MESSAGE',
+      );
     }
   });
 
@@ -146,12 +171,20 @@ describe('config transactions', () => {
   const admin = generateKeyPair();
   const nonce = new Uint8Array(24).fill(5);
 
-  function configEnvelope(update = newConfigUpdate({ config, creator, nonce, timestamp: 1_700_000_000_000 })) {
+  function configEnvelope(
+    update = newConfigUpdate({ config, creator, nonce, timestamp: 1_700_000_000_000 }),
+  ) {
     const signer = encodeIdentity('TelcoA', utf8('admin cert'));
     const signatures = [{ signer, signature: signBytes(admin.privateKey, configSigningBytes(update)) }];
     const tx = assembleConfigTransaction(update, signatures);
     const payload = encodeConfigPayload(tx);
-    return { update, tx, signer, payload, envelope: encodeEnvelope(payload, signBytes(admin.privateKey, payload)) };
+    return {
+      update,
+      tx,
+      signer,
+      payload,
+      envelope: encodeEnvelope(payload, signBytes(admin.privateKey, payload)),
+    };
   }
 
   it('newConfigUpdate writes a header with channel, txId, nonce, creator, sequence and timestamp', () => {

@@ -56,7 +56,9 @@ export function encodeTransactionPayload(
   const tx = create(TransactionSchema, {
     proposal,
     responsePayload,
-    endorsements: endorsements.map((e) => create(EndorsementSchema, { endorser: e.endorser, signature: e.signature })),
+    endorsements: endorsements.map((e) =>
+      create(EndorsementSchema, { endorser: e.endorser, signature: e.signature }),
+    ),
   });
   return toBinary(
     PayloadSchema,
@@ -106,8 +108,12 @@ export function parseEnvelope(envelopeBytes: Uint8Array): ParsedTx {
     const config = decodeMessage(ConfigTransactionSchema, payload.data, 'config transaction');
     const header = decodeConfigHeader(config.header);
     // The same structural checks parseProposal makes, so a config tx cannot pick its own tx id.
-    if (!header.channel) throw new ConsortiaError('MALFORMED_MESSAGE', 'the config header must name a channel');
-    if (header.nonce.byteLength < 8) throw new ConsortiaError('MALFORMED_MESSAGE', 'the config header nonce is too short');
+    if (!header.channel) {
+      throw new ConsortiaError('MALFORMED_MESSAGE', 'the config header must name a channel');
+    }
+    if (header.nonce.byteLength < 8) {
+      throw new ConsortiaError('MALFORMED_MESSAGE', 'the config header nonce is too short');
+    }
     decodeIdentity(header.creator);
     if (header.txId !== computeTxId(header.nonce, header.creator)) {
       throw new ConsortiaError('BAD_TXID', 'the config transaction id is not SHA-256(nonce ‖ creator)', {

@@ -1,8 +1,8 @@
 import { create, toBinary } from '@bufbuild/protobuf';
 import { ConsortiaError } from '../common/index.js';
 import { sha256 } from '../crypto/index.js';
-import { type Identity, IdentitySchema } from './gen/consortia_pb.js';
 import { decodeMessage } from './decode.js';
+import { type Identity, IdentitySchema } from './gen/consortia_pb.js';
 
 /**
  * Serialises an identity: the org's MSP id and the X.509 certificate (DER). With `byHash`, only
@@ -14,7 +14,9 @@ import { decodeMessage } from './decode.js';
 export function encodeIdentity(mspId: string, certDer: Uint8Array, byHash = false): Uint8Array {
   return toBinary(
     IdentitySchema,
-    byHash ? create(IdentitySchema, { mspId, certHash: sha256(certDer) }) : create(IdentitySchema, { mspId, cert: certDer }),
+    byHash
+      ? create(IdentitySchema, { mspId, certHash: sha256(certDer) })
+      : create(IdentitySchema, { mspId, cert: certDer }),
   );
 }
 
@@ -25,7 +27,10 @@ export function decodeIdentity(bytes: Uint8Array): Identity {
   const hasCert = id.cert.byteLength > 0;
   const hasHash = id.certHash.byteLength > 0;
   if (hasCert === hasHash || (hasHash && id.certHash.byteLength !== 32)) {
-    throw new ConsortiaError('MALFORMED_MESSAGE', 'the identity must carry either a certificate or its 32-byte hash');
+    throw new ConsortiaError(
+      'MALFORMED_MESSAGE',
+      'the identity must carry either a certificate or its 32-byte hash',
+    );
   }
   return id;
 }

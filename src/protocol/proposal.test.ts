@@ -20,7 +20,14 @@ import {
 const creator = encodeIdentity('TelcoA', utf8('fake certificate DER'));
 const nonce = new Uint8Array(24).map((_, i) => i + 1);
 const signature = new Uint8Array(64).fill(7);
-const base = { channel: 'telecom', contract: 'asset', fn: 'create', creator, nonce, timestamp: 1_700_000_000_000 };
+const base = {
+  channel: 'telecom',
+  contract: 'asset',
+  fn: 'create',
+  creator,
+  nonce,
+  timestamp: 1_700_000_000_000,
+};
 
 function errorOf(fn: () => unknown): ConsortiaError {
   try {
@@ -35,7 +42,10 @@ function errorOf(fn: () => unknown): ConsortiaError {
 const codeOf = (fn: () => unknown) => errorOf(fn).code;
 
 /** Re-encodes proposal bytes after changing some fields. */
-function editProposal(bytes: Uint8Array, edit: (p: ReturnType<typeof fromBinary<typeof ProposalSchema>>) => void) {
+function editProposal(
+  bytes: Uint8Array,
+  edit: (p: ReturnType<typeof fromBinary<typeof ProposalSchema>>) => void,
+) {
   const p = fromBinary(ProposalSchema, bytes);
   edit(p);
   return toBinary(ProposalSchema, p);
@@ -127,9 +137,9 @@ describe('newProposal / parseProposal', () => {
     expect(codeOf(() => parseProposal(newProposal({ ...base, nonce: new Uint8Array(7) }).bytes))).toBe(
       'MALFORMED_MESSAGE',
     );
-    expect(codeOf(() => parseProposal(newProposal({ ...base, creator: utf8('not an identity') }).bytes))).toBe(
-      'MALFORMED_MESSAGE',
-    );
+    expect(
+      codeOf(() => parseProposal(newProposal({ ...base, creator: utf8('not an identity') }).bytes)),
+    ).toBe('MALFORMED_MESSAGE');
     const late = editProposal(newProposal(base).bytes, (p) => {
       p.timestamp = 2n ** 60n;
     });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { create, toBinary } from '@bufbuild/protobuf';
-import { ConsortiaError, bytesEqual, fromUtf8, toHex, utf8 } from '../common/index.js';
+import { bytesEqual, ConsortiaError, fromUtf8, toHex, utf8 } from '../common/index.js';
 import { sha256, sha256Hex } from '../crypto/index.js';
 import { decodeMessage, toSafeNumber, toUint64 } from './decode.js';
 import {
@@ -128,12 +128,18 @@ export function newProposal(opts: Readonly<NewProposalOptions>): { bytes: Uint8A
 export function parseProposal(bytes: Uint8Array): ParsedProposal {
   const p: Proposal = decodeMessage(ProposalSchema, bytes, 'proposal');
   if (!p.channel || !p.contract || !p.function) {
-    throw new ConsortiaError('MALFORMED_MESSAGE', 'the proposal must name a channel, a contract and a function');
+    throw new ConsortiaError(
+      'MALFORMED_MESSAGE',
+      'the proposal must name a channel, a contract and a function',
+    );
   }
-  if (p.nonce.byteLength < 8) throw new ConsortiaError('MALFORMED_MESSAGE', 'the proposal nonce is too short');
+  if (p.nonce.byteLength < 8)
+    throw new ConsortiaError('MALFORMED_MESSAGE', 'the proposal nonce is too short');
   const creator = decodeIdentity(p.creator);
   if (p.txId !== computeTxId(p.nonce, p.creator)) {
-    throw new ConsortiaError('BAD_TXID', 'the transaction id is not SHA-256(nonce ‖ creator)', { txId: p.txId });
+    throw new ConsortiaError('BAD_TXID', 'the transaction id is not SHA-256(nonce ‖ creator)', {
+      txId: p.txId,
+    });
   }
   return {
     bytes,
@@ -152,9 +158,18 @@ export function parseProposal(bytes: Uint8Array): ParsedProposal {
 }
 
 /** Encodes a signed proposal with its transient data (which is bound by hash, not signed over). */
-export function encodeSignedProposal(proposal: Uint8Array, signature: Uint8Array, transient?: TransientMap): Uint8Array {
-  const entries = transient ? [...transient].map(([key, value]) => create(TransientEntrySchema, { key, value })) : [];
-  return toBinary(SignedProposalSchema, create(SignedProposalSchema, { proposal, signature, transient: entries }));
+export function encodeSignedProposal(
+  proposal: Uint8Array,
+  signature: Uint8Array,
+  transient?: TransientMap,
+): Uint8Array {
+  const entries = transient
+    ? [...transient].map(([key, value]) => create(TransientEntrySchema, { key, value }))
+    : [];
+  return toBinary(
+    SignedProposalSchema,
+    create(SignedProposalSchema, { proposal, signature, transient: entries }),
+  );
 }
 
 /** Decodes a signed proposal and checks the transient data against the signed hash. */
@@ -172,10 +187,14 @@ export function parseSignedProposal(bytes: Uint8Array): {
     });
   }
   if (!bytesEqual(transientHash(transient), proposal.transientHash)) {
-    throw new ConsortiaError('MALFORMED_MESSAGE', 'the transient data does not match the hash the creator signed', {
-      txId: proposal.txId,
-      expected: toHex(proposal.transientHash),
-    });
+    throw new ConsortiaError(
+      'MALFORMED_MESSAGE',
+      'the transient data does not match the hash the creator signed',
+      {
+        txId: proposal.txId,
+        expected: toHex(proposal.transientHash),
+      },
+    );
   }
   return { proposal, signature: sp.signature, transient };
 }

@@ -80,9 +80,9 @@ describe('response payload', () => {
 
   it('keeps unknown fields out of the way: re-encoding a decoded payload gives the same bytes', () => {
     const bytes = encodeResponsePayload(input);
-    expect(toHex(toBinary(ProposalResponsePayloadSchema, fromBinary(ProposalResponsePayloadSchema, bytes)))).toBe(
-      toHex(bytes),
-    );
+    expect(
+      toHex(toBinary(ProposalResponsePayloadSchema, fromBinary(ProposalResponsePayloadSchema, bytes))),
+    ).toBe(toHex(bytes));
   });
 });
 
@@ -91,7 +91,10 @@ describe('proposal response', () => {
     const payload = encodeResponsePayload(input);
     const signature = new Uint8Array(64).fill(3);
     const r = decodeProposalResponse(
-      encodeProposalResponse({ status: 200, message: 'ok', payload: utf8('result') }, { payload, endorser, signature }),
+      encodeProposalResponse(
+        { status: 200, message: 'ok', payload: utf8('result') },
+        { payload, endorser, signature },
+      ),
     );
     expect(r.response).toMatchObject({ status: 200, message: 'ok' });
     expect(fromUtf8(r.response.payload)).toBe('result');
@@ -116,7 +119,9 @@ describe('proposal response', () => {
   });
 
   it('refuses undecodable bytes', () => {
-    expect(codeOf(() => decodeProposalResponse(new Uint8Array([0x0a, 0x10, 0x01])))).toBe('MALFORMED_MESSAGE');
+    expect(codeOf(() => decodeProposalResponse(new Uint8Array([0x0a, 0x10, 0x01])))).toBe(
+      'MALFORMED_MESSAGE',
+    );
   });
 });
 

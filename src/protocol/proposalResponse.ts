@@ -36,7 +36,11 @@ export function encodeResponsePayload(input: Readonly<ResponsePayloadInput>): Ui
       proposalHash: input.proposalHash,
       results: input.results,
       events: [...input.events],
-      response: create(ResponseSchema, { status: input.status, message: input.message, payload: input.payload }),
+      response: create(ResponseSchema, {
+        status: input.status,
+        message: input.message,
+        payload: input.payload,
+      }),
       contractVersion: input.contractVersion,
     }),
   );
@@ -70,7 +74,12 @@ export function encodeProposalResponse(
       }),
       payload: signed?.payload ?? new Uint8Array(0),
       ...(signed
-        ? { endorsement: create(EndorsementSchema, { endorser: signed.endorser, signature: signed.signature }) }
+        ? {
+            endorsement: create(EndorsementSchema, {
+              endorser: signed.endorser,
+              signature: signed.signature,
+            }),
+          }
         : {}),
     }),
   );
@@ -83,7 +92,8 @@ export function decodeProposalResponse(bytes: Uint8Array): {
   signature?: Uint8Array;
 } {
   const r = decodeMessage(ProposalResponseSchema, bytes, 'proposal response');
-  const response = r.response ?? create(ResponseSchema, { status: 500, message: 'the endorser sent no response' });
+  const response =
+    r.response ?? create(ResponseSchema, { status: 500, message: 'the endorser sent no response' });
   return r.endorsement
     ? { response, payload: r.payload, endorser: r.endorsement.endorser, signature: r.endorsement.signature }
     : { response, payload: r.payload };

@@ -21,12 +21,30 @@ describe('the consortia command', () => {
     const health = await fetch(`${net.url}/healthz`);
     expect(health.status).toBe(200);
 
-    const inv = await runCli(['invoke', 'asset-registry', 'createAsset', '{"id":"cli-1","owner":"Ann","value":3}', '--as', 'TelcoB.admin', '--url', net.url]);
+    const inv = await runCli([
+      'invoke',
+      'asset-registry',
+      'createAsset',
+      '{"id":"cli-1","owner":"Ann","value":3}',
+      '--as',
+      'TelcoB.admin',
+      '--url',
+      net.url,
+    ]);
     expect(inv.stderr).toBe('');
     expect(inv.code).toBe(0);
     expect(JSON.parse(inv.stdout)).toMatchObject({ validationCode: 'VALID', blockNumber: 1 });
 
-    const q = await runCli(['query', 'asset-registry', 'readAsset', '{"id":"cli-1"}', '--as', 'TelcoC.user1', '--url', net.url]);
+    const q = await runCli([
+      'query',
+      'asset-registry',
+      'readAsset',
+      '{"id":"cli-1"}',
+      '--as',
+      'TelcoC.user1',
+      '--url',
+      net.url,
+    ]);
     expect(q.code).toBe(0);
     expect(JSON.parse(q.stdout).result).toMatchObject({ id: 'cli-1', owner: 'Ann', value: 3 });
 
@@ -34,16 +52,43 @@ describe('the consortia command', () => {
     expect(blocks.code).toBe(0);
     expect(blocks.stdout).toMatch(/block 1 .*\n\s+[0-9a-f]{64}\s+VALID\s+asset-registry\.createAsset/);
 
-    const badJson = await runCli(['invoke', 'asset-registry', 'createAsset', '{oops', '--as', 'TelcoB.admin', '--url', net.url]);
+    const badJson = await runCli([
+      'invoke',
+      'asset-registry',
+      'createAsset',
+      '{oops',
+      '--as',
+      'TelcoB.admin',
+      '--url',
+      net.url,
+    ]);
     expect(badJson.code).toBe(1);
     expect(badJson.stderr.trim().split('\n')).toHaveLength(1);
     expect(badJson.stderr).toMatch(/^error INVALID_ARGUMENT: /);
 
-    const badId = await runCli(['invoke', 'asset-registry', 'createAsset', '{"id":"x","owner":"A","value":1}', '--as', 'TelcoZ.admin', '--url', net.url]);
+    const badId = await runCli([
+      'invoke',
+      'asset-registry',
+      'createAsset',
+      '{"id":"x","owner":"A","value":1}',
+      '--as',
+      'TelcoZ.admin',
+      '--url',
+      net.url,
+    ]);
     expect(badId.code).toBe(1);
     expect(badId.stderr).toMatch(/^error UNKNOWN_IDENTITY: /);
 
-    const badArgs = await runCli(['invoke', 'asset-registry', 'createAsset', '{"id":"x"}', '--as', 'TelcoA.admin', '--url', net.url]);
+    const badArgs = await runCli([
+      'invoke',
+      'asset-registry',
+      'createAsset',
+      '{"id":"x"}',
+      '--as',
+      'TelcoA.admin',
+      '--url',
+      net.url,
+    ]);
     expect(badArgs.code).toBe(1);
     expect(badArgs.stderr).toMatch(/^error INVALID_ARGUMENT: /);
 
@@ -58,7 +103,16 @@ describe('the consortia command', () => {
 
     const again = await startCliNetwork(dataDir);
     expect(again.output()).toMatch(/channel:\s+telecom, height 2/);
-    const q2 = await runCli(['query', 'asset-registry', 'readAsset', '{"id":"cli-1"}', '--as', 'TelcoA.user1', '--url', again.url]);
+    const q2 = await runCli([
+      'query',
+      'asset-registry',
+      'readAsset',
+      '{"id":"cli-1"}',
+      '--as',
+      'TelcoA.user1',
+      '--url',
+      again.url,
+    ]);
     expect(JSON.parse(q2.stdout).result.owner).toBe('Ann');
     again.child.kill('SIGINT');
     await once(again.child, 'exit');

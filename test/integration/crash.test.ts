@@ -11,12 +11,20 @@ afterEach(() => {
   for (const d of dirs.splice(0)) removeDir(d);
 });
 
-function runChild(dataDir: string, count: number, fault: string): Promise<{ signal: NodeJS.Signals | null; code: number | null; stdout: string }> {
+function runChild(
+  dataDir: string,
+  count: number,
+  fault: string,
+): Promise<{ signal: NodeJS.Signals | null; code: number | null; stdout: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../support/crashChild.ts'), dataDir, String(count)], {
-      env: { ...process.env, CONSORTIA_FAULT: fault },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, '../support/crashChild.ts'), dataDir, String(count)],
+      {
+        env: { ...process.env, CONSORTIA_FAULT: fault },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
@@ -43,7 +51,8 @@ describe('crash between block append and state commit', () => {
       const heights = t.network.peers.map((p) => p.height('telecom'));
       expect(new Set(heights).size).toBe(1);
       for (const p of t.network.peers) {
-        for (const txId of acknowledged) expect(p.txStatus('telecom', txId)?.validationCode).toBe(ValidationCode.VALID);
+        for (const txId of acknowledged)
+          expect(p.txStatus('telecom', txId)?.validationCode).toBe(ValidationCode.VALID);
       }
       const digests = t.network.peers.map((p) => p.ledger('telecom').stateDigest());
       expect(new Set(digests).size).toBe(1);
@@ -61,7 +70,8 @@ describe('consortia verify', () => {
     const t = await startNetwork();
     dirs.push(t.dataDir);
     const contract = t.client('TelcoA.admin').network('telecom').contract('asset-registry');
-    for (let i = 0; i < 3; i++) await contract.submit('createAsset', { arguments: { id: `v-${i}`, owner: 'Ann', value: i } });
+    for (let i = 0; i < 3; i++)
+      await contract.submit('createAsset', { arguments: { id: `v-${i}`, owner: 'Ann', value: i } });
     await t.stop();
 
     const ok = await verifyDataDir(t.dataDir);

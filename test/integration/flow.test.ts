@@ -1,4 +1,3 @@
-import { create, toBinary } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommitError, EndorseError, type Gateway } from '../../src/gateway/index.js';
 import {
@@ -56,26 +55,48 @@ describe('endorse, order, validate, commit', () => {
     for (const p of t.network.peers) {
       expect(p.txStatus(CH, r.transactionId)?.validationCode).toBe(ValidationCode.VALID);
       const entry = p.ledger(CH).getState(CC, 'flow-1');
-      expect(entry && JSON.parse(Buffer.from(entry.value).toString())).toMatchObject({ id: 'flow-1', owner: 'Ann', value: 10 });
+      expect(entry && JSON.parse(Buffer.from(entry.value).toString())).toMatchObject({
+        id: 'flow-1',
+        owner: 'Ann',
+        value: 10,
+      });
     }
-    const read = await t.client('TelcoC.user1').network(CH).contract(CC).evaluate<{ owner: string }>('readAsset', { arguments: { id: 'flow-1' } });
+    const read = await t
+      .client('TelcoC.user1')
+      .network(CH)
+      .contract(CC)
+      .evaluate<{ owner: string }>('readAsset', { arguments: { id: 'flow-1' } });
     expect(read.owner).toBe('Ann');
   });
 
   it('refuses malformed arguments at endorsement with a clear code', async () => {
     const contract = alice.network(CH).contract(CC);
-    await expect(contract.submit('createAsset', { arguments: { id: '', owner: 'x', value: 'nope' } })).rejects.toMatchObject({
+    await expect(
+      contract.submit('createAsset', { arguments: { id: '', owner: 'x', value: 'nope' } }),
+    ).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
     await expect(contract.submit('noSuchFunction', { arguments: {} })).rejects.toBeInstanceOf(EndorseError);
   });
 
   it('flags a forged endorsement signature: the forged endorsement does not count', async () => {
-    const { proposal, responses, id } = await endorseOffline(alice, 'createAsset', { id: 'forged-1', owner: 'Eve', value: 1 });
+    const { proposal, responses, id } = await endorseOffline(alice, 'createAsset', {
+      id: 'forged-1',
+      owner: 'Eve',
+      value: 1,
+    });
     expect(responses.length).toBeGreaterThanOrEqual(3);
-    const endorsements = responses.map((r) => ({ endorser: r.endorser!, signature: new Uint8Array(r.signature!) }));
+    const endorsements = responses.map((r) => ({
+      endorser: r.endorser!,
+      signature: new Uint8Array(r.signature!),
+    }));
     endorsements[0]!.signature[10]! ^= 0xff;
-    const env = envelopeFrom(proposal.bytes, responses[0]!.payload, endorsements, (b) => id.signer(b) as Uint8Array);
+    const env = envelopeFrom(
+      proposal.bytes,
+      responses[0]!.payload,
+      endorsements,
+      (b) => id.signer(b) as Uint8Array,
+    );
     await t.gateway.submit(env);
     const status = await t.gateway.commitStatus(CH, proposal.transactionId);
     expect(status.validationCode).toBe(ValidationCode.ENDORSEMENT_POLICY_FAILURE);
@@ -83,10 +104,16 @@ describe('endorse, order, validate, commit', () => {
   });
 
   it('flags a transaction whose endorsements do not satisfy the policy', async () => {
-    const { proposal, responses, id } = await endorseOffline(alice, 'createAsset', { id: 'few-1', owner: 'Eve', value: 1 });
+    const { proposal, responses, id } = await endorseOffline(alice, 'createAsset', {
+      id: 'few-1',
+      owner: 'Eve',
+      value: 1,
+    });
     // MAJORITY Endorsement of 4 orgs needs 3: keep only 2 endorsements.
     const two = responses.slice(0, 2).map((r) => ({ endorser: r.endorser!, signature: r.signature! }));
-    await t.gateway.submit(envelopeFrom(proposal.bytes, responses[0]!.payload, two, (b) => id.signer(b) as Uint8Array));
+    await t.gateway.submit(
+      envelopeFrom(proposal.bytes, responses[0]!.payload, two, (b) => id.signer(b) as Uint8Array),
+    );
     const status = await t.gateway.commitStatus(CH, proposal.transactionId);
     expect(status.validationCode).toBe(ValidationCode.ENDORSEMENT_POLICY_FAILURE);
   });
@@ -112,7 +139,9 @@ describe('endorse, order, validate, commit', () => {
     }
     expect(codes).toContain(ValidationCode.DUPLICATE_TXID);
     // Replaying after commit is refused at endorsement too.
-    await expect(proposal.endorse(id.signer(proposal.bytes) as Uint8Array)).rejects.toMatchObject({ code: 'DUPLICATE_TXID' });
+    await expect(proposal.endorse(id.signer(proposal.bytes) as Uint8Array)).rejects.toMatchObject({
+      code: 'DUPLICATE_TXID',
+    });
   });
 
   it('two transactions of one block writing the same key: exactly one is VALID, the other MVCC_READ_CONFLICT', async () => {
@@ -150,23 +179,23 @@ describe('endorse, order, validate, commit', () => {
   });
 
   it('refuses a proposal from an identity outside the consortium', async () => {
-    const { generateKeyPair } = await import('../../src/crypto/index.js');
     const { CertificateAuthority } = await import('../../src/identity/index.js');
     const rogueCa = await CertificateAuthority.create({ mspId: 'TelcoA' });
     const rogue = await rogueCa.enroll({ name: 'mallory', role: 'admin' });
     const { connect } = await import('../../src/gateway/index.js');
     const { privateKeyFrom, newPrivateKeySigner } = await import('../../src/crypto/index.js');
-    void generateKeyPair;
     const client = connect({
       identity: { mspId: 'TelcoA', credentials: rogue.certDer },
       signer: newPrivateKeySigner(privateKeyFrom(rogue.privateKeyPem!)),
       gateway: t.gateway,
     });
-    await expect(client.network(CH).contract(CC).submit('createAsset', { arguments: { id: 'rogue', owner: 'M', value: 1 } })).rejects.toMatchObject({
+    await expect(
+      client
+        .network(CH)
+        .contract(CC)
+        .submit('createAsset', { arguments: { id: 'rogue', owner: 'M', value: 1 } }),
+    ).rejects.toMatchObject({
       code: 'BAD_CREATOR',
     });
   });
 });
-
-void create;
-void toBinary;

@@ -8,7 +8,11 @@ const [dataDir, count] = [process.argv[2]!, Number(process.argv[3])];
 const network = await EmbeddedNetwork.start({ dataDir });
 const gateway = new GatewayService({ peers: network.peerHandles(), orderers: network.ordererHandles() });
 const id = network.identity('TelcoA.admin');
-const contract = connect({ identity: { mspId: id.mspId, credentials: id.certDer }, signer: id.signer, gateway })
+const contract = connect({
+  identity: { mspId: id.mspId, credentials: id.certDer },
+  signer: id.signer,
+  gateway,
+})
   .network('telecom')
   .contract('asset-registry');
 for (let i = 0; i < count; i++) {

@@ -26,7 +26,11 @@ export interface TestNetwork {
 export async function startNetwork(opts: Partial<EmbeddedNetworkOptions> = {}): Promise<TestNetwork> {
   const dataDir = opts.dataDir ?? tempDir();
   const network = await EmbeddedNetwork.start({ ...opts, dataDir });
-  const gateway = new GatewayService({ peers: network.peerHandles(), orderers: network.ordererHandles(), commitTimeoutMs: 15_000 });
+  const gateway = new GatewayService({
+    peers: network.peerHandles(),
+    orderers: network.ordererHandles(),
+    commitTimeoutMs: 15_000,
+  });
   return {
     dataDir,
     network,

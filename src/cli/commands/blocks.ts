@@ -6,7 +6,13 @@ interface BlockJson {
   number: number;
   hash: string;
   timestamp: string;
-  transactions: { txId: string | null; validationCode: string; type: string; contract?: string; function?: string }[];
+  transactions: {
+    txId: string | null;
+    validationCode: string;
+    type: string;
+    contract?: string;
+    function?: string;
+  }[];
 }
 
 export function registerBlocks(program: Command): void {
@@ -21,7 +27,10 @@ export function registerBlocks(program: Command): void {
     .action(
       action(async (opts: { channel: string; from?: string; limit: string; json?: boolean; url: string }) => {
         const q = new URLSearchParams({ limit: opts.limit, ...(opts.from ? { from: opts.from } : {}) });
-        const out = (await callGateway(opts.url, `/api/v1/channels/${encodeURIComponent(opts.channel)}/blocks?${q}`)) as {
+        const out = (await callGateway(
+          opts.url,
+          `/api/v1/channels/${encodeURIComponent(opts.channel)}/blocks?${q}`,
+        )) as {
           height: number;
           blocks: BlockJson[];
         };
@@ -31,7 +40,9 @@ export function registerBlocks(program: Command): void {
         }
         process.stdout.write(`channel ${opts.channel}, height ${out.height}\n`);
         for (const b of out.blocks) {
-          process.stdout.write(`block ${b.number}  ${b.hash.slice(0, 16)}  ${b.timestamp}  ${b.transactions.length} tx\n`);
+          process.stdout.write(
+            `block ${b.number}  ${b.hash.slice(0, 16)}  ${b.timestamp}  ${b.transactions.length} tx\n`,
+          );
           for (const t of b.transactions) {
             const what = t.type === 'endorser' ? `${t.contract}.${t.function}` : t.type;
             process.stdout.write(`  ${t.txId ?? '(malformed)'}  ${t.validationCode.padEnd(26)} ${what}\n`);

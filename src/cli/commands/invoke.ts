@@ -22,7 +22,11 @@ function register(program: Command, name: 'invoke' | 'query'): void {
     .action(
       action(async (contract: string, fn: string, args: string | undefined, opts: CallOpts) => {
         const path = `/api/v1/channels/${encodeURIComponent(opts.channel)}/contracts/${encodeURIComponent(contract)}/${name === 'invoke' ? 'submit' : 'evaluate'}/${encodeURIComponent(fn)}`;
-        const out = await callGateway(opts.url, path, { method: 'POST', body: parseJsonArgs(args), identity: opts.as });
+        const out = await callGateway(opts.url, path, {
+          method: 'POST',
+          body: parseJsonArgs(args),
+          identity: opts.as,
+        });
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       }),
     );

@@ -15,51 +15,72 @@ export function registerUp(program: Command): void {
     .option('--log-level <level>', 'fatal|error|warn|info|debug', 'info')
     .option('--log-format <format>', 'json or pretty', process.stderr.isTTY ? 'pretty' : 'json')
     .action(
-      action(async (opts: { dataDir: string; port: string; host: string; logLevel: string; logFormat: 'json' | 'pretty' }) => {
-        const port = Number(opts.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) {
-          throw new ConsortiaError('INVALID_ARGUMENT', `--port ${opts.port} is not a port number (0-65535)`);
-        }
-        const logger = createLogger(opts.logLevel, opts.logFormat);
-        const dataDir = resolve(opts.dataDir);
-        const network = await EmbeddedNetwork.start({ dataDir, logger });
-        const gateway = new GatewayService({ peers: network.peerHandles(), orderers: network.ordererHandles(), logger });
-        const server = await createRestServer({
-          gateway,
-          identities: (label) => {
-            const id = loadWalletIdentity(dataDir, label);
-            return { mspId: id.mspId, certDer: id.certDer, signer: id.signer };
-          },
-          logger,
-        });
-        let address: string;
-        try {
-          address = await server.listen({ port, host: opts.host });
-        } catch (err) {
-          await network.stop();
-          throw new ConsortiaError('PORT_UNAVAILABLE', `cannot listen on ${opts.host}:${port}: ${(err as Error).message}`);
-        }
-        const lines = [
-          `Consortia embedded network is up (data: ${dataDir})`,
-          `  orgs:     ${network.config.orgs.map((o) => o.name).join(', ')} (orderer: ${network.config.orderer.org})`,
-          ...network.config.channels.map((c) => `  channel:  ${c.name}, height ${network.orderer.height(c.name)}, contracts: ${c.contracts.map((k) => k.name).join(', ') || '(none)'}`),
-          `  gateway:  ${address}   (health: ${address}/healthz)`,
-          '  identities: pick one per request with the header X-Consortia-Identity, e.g. TelcoA.admin',
-          'Press Ctrl+C to stop.',
-        ];
-        process.stdout.write(`${lines.join('\n')}\n`);
-        let stopping = false;
-        const stop = async (signal: string) => {
-          if (stopping) return;
-          stopping = true;
-          logger.info({ signal }, 'stopping');
-          await server.close();
-          await network.stop();
-          process.stdout.write('Consortia stopped cleanly.\n');
-          process.exit(0);
-        };
-        process.on('SIGINT', () => void stop('SIGINT'));
-        process.on('SIGTERM', () => void stop('SIGTERM'));
-      }),
+      action(
+        async (opts: {
+          dataDir: string;
+          port: string;
+          host: string;
+          logLevel: string;
+          logFormat: 'json' | 'pretty';
+        }) => {
+          const port = Number(opts.port);
+          if (!Number.isInteger(port) || port < 0 || port > 65535) {
+            throw new ConsortiaError(
+              'INVALID_ARGUMENT',
+              `--port ${opts.port} is not a port number (0-65535)`,
+            );
+          }
+          const logger = createLogger(opts.logLevel, opts.logFormat);
+          const dataDir = resolve(opts.dataDir);
+          const network = await EmbeddedNetwork.start({ dataDir, logger });
+          const gateway = new GatewayService({
+            peers: network.peerHandles(),
+            orderers: network.ordererHandles(),
+            logger,
+          });
+          const server = await createRestServer({
+            gateway,
+            identities: (label) => {
+              const id = loadWalletIdentity(dataDir, label);
+              return { mspId: id.mspId, certDer: id.certDer, signer: id.signer };
+            },
+            logger,
+          });
+          let address: string;
+          try {
+            address = await server.listen({ port, host: opts.host });
+          } catch (err) {
+            await network.stop();
+            throw new ConsortiaError(
+              'PORT_UNAVAILABLE',
+              `cannot listen on ${opts.host}:${port}: ${(err as Error).message}`,
+            );
+          }
+          const lines = [
+            `Consortia embedded network is up (data: ${dataDir})`,
+            `  orgs:     ${network.config.orgs.map((o) => o.name).join(', ')} (orderer: ${network.config.orderer.org})`,
+            ...network.config.channels.map(
+              (c) =>
+                `  channel:  ${c.name}, height ${network.orderer.height(c.name)}, contracts: ${c.contracts.map((k) => k.name).join(', ') || '(none)'}`,
+            ),
+            `  gateway:  ${address}   (health: ${address}/healthz)`,
+            '  identities: pick one per request with the header X-Consortia-Identity, e.g. TelcoA.admin',
+            'Press Ctrl+C to stop.',
+          ];
+          process.stdout.write(`${lines.join('\n')}\n`);
+          let stopping = false;
+          const stop = async (signal: string) => {
+            if (stopping) return;
+            stopping = true;
+            logger.info({ signal }, 'stopping');
+            await server.close();
+            await network.stop();
+            process.stdout.write('Consortia stopped cleanly.\n');
+            process.exit(0);
+          };
+          process.on('SIGINT', () => void stop('SIGINT'));
+          process.on('SIGTERM', () => void stop('SIGTERM'));
+        },
+      ),
     );
 }

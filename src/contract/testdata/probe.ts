@@ -38,6 +38,13 @@ export default defineContract({
     hrtime: { args: z.object({}), run: () => process.hrtime.bigint().toString() },
   },
   queries: {
+    firstKey: {
+      args: z.object({}),
+      run: async (ctx) => {
+        for await (const { key } of ctx.state.rangeBytes('', '')) return key;
+        return null;
+      },
+    },
     sum: {
       args: z.object({ start: z.string().default(''), end: z.string().default('') }),
       run: async (ctx, a) => {
@@ -48,7 +55,11 @@ export default defineContract({
           total += value;
         }
         const history = await ctx.state.history<number>('n1');
-        return { total, keys, history: history.map((h) => ({ txId: h.txId, at: h.timestamp.toISOString(), value: h.value })) };
+        return {
+          total,
+          keys,
+          history: history.map((h) => ({ txId: h.txId, at: h.timestamp.toISOString(), value: h.value })),
+        };
       },
     },
   },
