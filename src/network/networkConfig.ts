@@ -77,7 +77,15 @@ export const DEFAULT_NETWORK: NetworkConfigInput = {
     {
       name: 'telecom',
       orgs: ['Regulator', 'TelcoA', 'TelcoB', 'TelcoC'],
-      contracts: [{ name: 'asset-registry', version: '1.0', endorsementPolicy: 'MAJORITY Endorsement' }],
+      contracts: [
+        {
+          name: 'number-portability',
+          version: '1.0',
+          endorsementPolicy:
+            "AND('Regulator.member', OutOf(2, 'TelcoA.member', 'TelcoB.member', 'TelcoC.member'))",
+        },
+        { name: 'asset-registry', version: '1.0', endorsementPolicy: 'MAJORITY Endorsement' },
+      ],
     },
   ],
 };

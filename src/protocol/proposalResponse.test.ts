@@ -78,7 +78,7 @@ describe('response payload', () => {
     expect(codeOf(() => decodeResponsePayload(new Uint8Array([0xff])))).toBe('MALFORMED_MESSAGE');
   });
 
-  it('keeps unknown fields out of the way: re-encoding a decoded payload gives the same bytes', () => {
+  it('decodes and re-encodes to the same bytes', () => {
     const bytes = encodeResponsePayload(input);
     expect(
       toHex(toBinary(ProposalResponsePayloadSchema, fromBinary(ProposalResponsePayloadSchema, bytes))),
