@@ -29,7 +29,7 @@ export async function startNetwork(opts: Partial<EmbeddedNetworkOptions> = {}): 
   const gateway = new GatewayService({
     peers: network.peerHandles(),
     orderers: network.ordererHandles(),
-    commitTimeoutMs: 15_000,
+    commitTimeoutMs: 30_000,
   });
   return {
     dataDir,
