@@ -1,4 +1,4 @@
-import { ConsortiaError } from '../common/index.js';
+import { ConsortiaError, fromBase64 } from '../common/index.js';
 import type { Signer } from '../crypto/index.js';
 import {
   assembleConfigTransaction,
@@ -52,16 +52,50 @@ export async function submitConfigUpdate(
     signatures.push({ signer: encodeIdentity(a.mspId, a.certDer), signature: await a.signer(signing) });
   const payload = encodeConfigPayload(assembleConfigTransaction(update, signatures));
   await gateway.submit(encodeEnvelope(payload, await creator.signer(payload)));
-  const status = await gateway.commitStatus(channel, update.txId, creator.mspId);
+  return waitForConfig(gateway, channel, update.txId, creator.mspId);
+}
+
+/**
+ * Submits a signed update file: the creator (an admin) signs the envelope; the orderer and then
+ * every peer check the admins' signatures against the channel's modification policy.
+ */
+export async function submitConfigUpdateFile(
+  gateway: GatewayService,
+  file: {
+    channel: string;
+    txId: string;
+    header: string;
+    config: string;
+    signatures: readonly { identity: string; signature: string }[];
+  },
+  creator: ConfigSigner,
+): Promise<{ txId: string; blockNumber: number }> {
+  const update = { header: fromBase64(file.header), config: fromBase64(file.config) };
+  const signatures = file.signatures.map((s) => ({
+    signer: fromBase64(s.identity),
+    signature: fromBase64(s.signature),
+  }));
+  const payload = encodeConfigPayload(assembleConfigTransaction(update, signatures));
+  await gateway.submit(encodeEnvelope(payload, await creator.signer(payload)));
+  return waitForConfig(gateway, file.channel, file.txId, creator.mspId);
+}
+
+async function waitForConfig(
+  gateway: GatewayService,
+  channel: string,
+  txId: string,
+  mspId: string,
+): Promise<{ txId: string; blockNumber: number }> {
+  const status = await gateway.commitStatus(channel, txId, mspId);
   if (status.validationCode !== ValidationCode.VALID) {
     throw new ConsortiaError(
       'CONFIG_UPDATE_REJECTED',
       `the config update was committed as ${validationCodeName(status.validationCode)}`,
       {
-        txId: update.txId,
+        txId,
         blockNumber: status.blockNumber,
       },
     );
   }
-  return { txId: update.txId, blockNumber: status.blockNumber };
+  return { txId, blockNumber: status.blockNumber };
 }

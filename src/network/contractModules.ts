@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConsortiaError } from '../common/index.js';
 
@@ -19,4 +19,14 @@ export function resolveContractModule(name: string, path?: string): string {
     );
   }
   return file;
+}
+
+/** Names of the built-in contracts shipped under `contracts/`. */
+export function builtinContracts(): string[] {
+  const dir = fileURLToPath(new URL('../../contracts/', import.meta.url));
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(`${dir}${d.name}/index${EXT}`))
+    .map((d) => d.name)
+    .sort();
 }

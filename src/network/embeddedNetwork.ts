@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ConsortiaError, type Logger, silentLogger } from '../common/index.js';
 import { ContractRuntime } from '../contract/index.js';
+import { CertificateAuthority } from '../identity/index.js';
 import { SoloOrderer } from '../orderer/index.js';
 import { Peer, runtimeExecutor } from '../peer/index.js';
-import { bootstrapDataDir, layout, readDataDirMarker } from './bootstrap.js';
-import { resolveContractModule } from './contractModules.js';
+import { decodeChannelConfig, parseBlock, parseEnvelope } from '../protocol/index.js';
+import { bootstrapDataDir, channelConfigFor, genesisBlock, layout, readDataDirMarker } from './bootstrap.js';
+import { builtinContracts, resolveContractModule } from './contractModules.js';
 import {
   DEFAULT_NETWORK,
   type NetworkConfig,
@@ -57,6 +60,7 @@ export class EmbeddedNetwork {
   readonly #runtime: ContractRuntime;
   readonly #logger: Logger;
   readonly #unsubscribe: (() => void)[] = [];
+  readonly #members = new Map<string, Set<Peer>>();
 
   private constructor(
     dataDir: string,
@@ -81,7 +85,9 @@ export class EmbeddedNetwork {
     const config = parseNetworkConfig(marker ? marker.network : (opts.config ?? DEFAULT_NETWORK));
     if (!marker) await bootstrapDataDir(opts.dataDir, config);
 
-    const contracts = new Map<string, string>();
+    const contracts = new Map<string, string>(
+      builtinContracts().map((name) => [name, resolveContractModule(name)]),
+    );
     for (const ch of config.channels) {
       for (const c of ch.contracts) contracts.set(c.name, resolveContractModule(c.name, c.path));
     }
@@ -123,13 +129,18 @@ export class EmbeddedNetwork {
     }
     const net = new EmbeddedNetwork(opts.dataDir, config, peers, orderer, runtime, logger);
     try {
-      for (const ch of config.channels) {
-        const genesis = new Uint8Array(readFileSync(layout.genesis(opts.dataDir, ch.name)));
+      for (const channel of channelsOnDisk(opts.dataDir)) {
+        const genesis = new Uint8Array(readFileSync(layout.genesis(opts.dataDir, channel)));
         await orderer.joinChannel(genesis);
+        const members = genesisOrgs(genesis);
         for (const peer of peers) {
-          if (!ch.orgs.includes(peer.mspId)) continue;
-          await peer.joinChannel(genesis);
-          net.#connect(peer, ch.name);
+          // A peer serves the channels its org founded, and those it joined later (it has a ledger).
+          if (
+            members.includes(peer.mspId) ||
+            existsSync(join(layout.nodeDir(opts.dataDir, peer.mspId, peer.name), 'ledgers', channel))
+          ) {
+            await net.#join(peer, channel, genesis);
+          }
         }
       }
       await net.#catchUp();
@@ -155,14 +166,87 @@ export class EmbeddedNetwork {
 
   /** Waits until every peer has committed what the orderer holds. */
   async #catchUp(): Promise<void> {
-    for (const ch of this.config.channels) {
-      const target = this.orderer.height(ch.name);
-      await Promise.all(
-        this.peers
-          .filter((p) => ch.orgs.includes(p.mspId))
-          .map((p) => waitForHeight(p, ch.name, target, 30_000)),
-      );
+    for (const [channel, members] of this.#members) {
+      const target = this.orderer.height(channel);
+      await Promise.all([...members].map((p) => waitForHeight(p, channel, target, 30_000)));
     }
+  }
+
+  async #join(peer: Peer, channel: string, genesis: Uint8Array): Promise<void> {
+    await peer.joinChannel(genesis);
+    let members = this.#members.get(channel);
+    if (!members) {
+      members = new Set();
+      this.#members.set(channel, members);
+    }
+    if (members.has(peer)) return;
+    members.add(peer);
+    this.#connect(peer, channel);
+  }
+
+  /** Channels of this network (those with a genesis block in the data dir). */
+  channels(): string[] {
+    return [...this.#members.keys()].sort();
+  }
+
+  /**
+   * Creates a channel at run time: a genesis block with the given member orgs (which must be
+   * orgs of this network), the orderer starts ordering it and the members' peers join it.
+   */
+  async createChannel(
+    spec: Readonly<{
+      name: string;
+      orgs: readonly string[];
+      contracts?: readonly { name: string; version?: string; endorsementPolicy?: string }[];
+      policies?: Record<string, string>;
+    }>,
+  ): Promise<void> {
+    if (existsSync(layout.genesis(this.dataDir, spec.name))) {
+      throw new ConsortiaError('CHANNEL_EXISTS', `channel ${spec.name} already exists`, {
+        channel: spec.name,
+      });
+    }
+    const network = parseNetworkConfig({
+      ...this.config,
+      channels: [
+        {
+          name: spec.name,
+          orgs: [...spec.orgs],
+          contracts: spec.contracts ?? [],
+          ...(spec.policies ? { policies: spec.policies } : {}),
+        },
+      ],
+    });
+    const channelSpec = network.channels[0]!;
+    const cas = new Map<string, CertificateAuthority>();
+    for (const org of [...channelSpec.orgs, network.orderer.org])
+      cas.set(org, await CertificateAuthority.load(layout.caDir(this.dataDir, org)));
+    const ordererNode = network.orderer.nodes[0]!;
+    const ordererId = readIdentityDir(
+      layout.nodeDir(this.dataDir, network.orderer.org, ordererNode),
+      `${network.orderer.org}.${ordererNode}`,
+    );
+    const genesis = genesisBlock(channelConfigFor(network, channelSpec, cas), ordererId);
+    mkdirSync(dirname(layout.genesis(this.dataDir, spec.name)), { recursive: true });
+    writeFileSync(layout.genesis(this.dataDir, spec.name), genesis);
+    await this.orderer.joinChannel(genesis);
+    for (const peer of this.peers)
+      if (channelSpec.orgs.includes(peer.mspId)) await this.#join(peer, spec.name, genesis);
+    await this.#catchUp();
+    this.#logger.info({ channel: spec.name, orgs: channelSpec.orgs }, 'channel created');
+  }
+
+  /**
+   * Joins a peer to an existing channel (after its org was added by a config update). The peer
+   * fetches every block from the orderer and validates it with the configuration in force at
+   * that block.
+   */
+  async joinPeer(peerId: string, channel: string): Promise<void> {
+    const path = layout.genesis(this.dataDir, channel);
+    if (!existsSync(path))
+      throw new ConsortiaError('UNKNOWN_CHANNEL', `unknown channel ${channel}`, { channel });
+    await this.#join(this.peer(peerId), channel, new Uint8Array(readFileSync(path)));
+    await this.#catchUp();
   }
 
   /** Handles for the gateway. */
@@ -238,4 +322,21 @@ function waitForHeight(peer: Peer, channel: string, height: number, timeoutMs: n
       }
     });
   });
+}
+
+/** Channel names that have a genesis block in the data dir. */
+function channelsOnDisk(dataDir: string): string[] {
+  const dir = join(dataDir, 'channels');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((c) => existsSync(layout.genesis(dataDir, c)))
+    .sort();
+}
+
+/** The member orgs of a channel's first configuration. */
+function genesisOrgs(genesis: Uint8Array): string[] {
+  const tx = parseEnvelope(parseBlock(genesis).envelopes[0]!);
+  if (tx.type !== 'config')
+    throw new ConsortiaError('LEDGER_CORRUPT', 'the genesis block holds no channel configuration');
+  return decodeChannelConfig(tx.config.config).orgs.map((o) => o.mspId);
 }

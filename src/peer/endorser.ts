@@ -185,6 +185,15 @@ export class Endorser {
       creator = ctx.resolveIdentity(proposal.creatorBytes, new Date());
     } catch (err) {
       const code = isConsortiaError(err) ? err.code : 'BAD_CREATOR';
+      if (code === 'UNKNOWN_MSP') {
+        throw new ConsortiaError(
+          'FORBIDDEN',
+          `${(err as Error).message}: it may not read or write this channel`,
+          {
+            channel: ctx.channel,
+          },
+        );
+      }
       throw new ConsortiaError(
         'BAD_CREATOR',
         `the proposal creator is not a valid member: ${(err as Error).message}`,

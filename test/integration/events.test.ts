@@ -29,7 +29,9 @@ describe('SDK event streams', () => {
         if (seen.length === first.blockNumber + 2) ac.abort();
       }
     })();
-    const second = await contract.submit('createAsset', { arguments: { id: 'ev-2', owner: 'Bob', value: 2 } });
+    const second = await contract.submit('createAsset', {
+      arguments: { id: 'ev-2', owner: 'Bob', value: 2 },
+    });
     await reading;
     expect(seen.map((b) => b.number)).toEqual([...Array(second.blockNumber + 1).keys()]);
     const last = seen.at(-1)!;
@@ -43,12 +45,19 @@ describe('SDK event streams', () => {
     const r = await contract.submit('createAsset', { arguments: { id: 'ev-3', owner: 'Cy', value: 3 } });
     const ac = new AbortController();
     const events: { name: string; payload: unknown; blockNumber: number; transactionId: string }[] = [];
-    for await (const e of network.contractEvents('asset-registry', { startBlock: r.blockNumber, signal: ac.signal })) {
+    for await (const e of network.contractEvents('asset-registry', {
+      startBlock: r.blockNumber,
+      signal: ac.signal,
+    })) {
       events.push(e);
       ac.abort();
     }
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ name: 'AssetCreated', blockNumber: r.blockNumber, transactionId: r.transactionId });
+    expect(events[0]).toMatchObject({
+      name: 'AssetCreated',
+      blockNumber: r.blockNumber,
+      transactionId: r.transactionId,
+    });
     expect(events[0]!.payload).toMatchObject({ id: 'ev-3' });
   });
 });

@@ -1,0 +1,130 @@
+import { ConsortiaError, canonicalJson } from '../common/index.js';
+import { parsePolicy } from '../policy/index.js';
+import type { BatchConfig, ChannelConfig, OrgConfig } from '../protocol/index.js';
+
+/**
+ * Ready-made governance models for channel changes (seed 002: rights management may be
+ * centralised, decentralised or hybrid). The chosen policy becomes the channel's Admins policy,
+ * which every channel-wide config update must satisfy.
+ */
+export type GovernanceModel = 'decentralised' | 'centralised' | 'hybrid';
+
+/**
+ * The Admins policy of a governance model. `org` names the central org for `centralised` and
+ * the org whose admin must always sign for `hybrid`.
+ *
+ * @example
+ * governancePolicy('hybrid', 'Regulator') // "AND('Regulator.admin', MAJORITY Admins)"
+ */
+export function governancePolicy(model: GovernanceModel, org?: string): string {
+  switch (model) {
+    case 'decentralised':
+      return 'MAJORITY Admins';
+    case 'centralised':
+    case 'hybrid': {
+      if (!org)
+        throw new ConsortiaError(
+          'INVALID_ARGUMENT',
+          `the ${model} model needs an org, e.g. ${model}:Regulator`,
+        );
+      return model === 'centralised' ? `OR('${org}.admin')` : `AND('${org}.admin', MAJORITY Admins)`;
+    }
+    default:
+      throw new ConsortiaError(
+        'INVALID_ARGUMENT',
+        `unknown governance model ${String(model)}; use decentralised, centralised or hybrid`,
+      );
+  }
+}
+
+export type ConfigChange =
+  | { readonly kind: 'add-org'; readonly org: OrgConfig }
+  | { readonly kind: 'remove-org'; readonly mspId: string }
+  | { readonly kind: 'set-policy'; readonly name: keyof ChannelConfig['policies']; readonly policy: string }
+  | { readonly kind: 'set-batch'; readonly batch: Partial<BatchConfig> }
+  | { readonly kind: 'set-governance'; readonly model: GovernanceModel; readonly org?: string }
+  | { readonly kind: 'set-crl'; readonly mspId: string; readonly crls: readonly string[] };
+
+function requireOrg(cfg: ChannelConfig, mspId: string): void {
+  if (!cfg.orgs.some((o) => o.mspId === mspId)) {
+    throw new ConsortiaError('UNKNOWN_ORG', `org ${mspId} is not a member of channel ${cfg.channel}`, {
+      mspId,
+    });
+  }
+}
+
+function checkPolicy(text: string): string {
+  parsePolicy(text);
+  return text;
+}
+
+/**
+ * Applies one change to a copy of a channel configuration and returns it with its sequence
+ * advanced. One command per change replaces Fabric's fetch / decode / edit / compute-delta
+ * steps (configtxlator and jq).
+ */
+export function applyConfigChange(current: ChannelConfig, change: ConfigChange): ChannelConfig {
+  const cfg: ChannelConfig = structuredClone(current);
+  switch (change.kind) {
+    case 'add-org':
+      if ([...cfg.orgs, ...cfg.ordererOrgs].some((o) => o.mspId === change.org.mspId)) {
+        throw new ConsortiaError(
+          'ORG_EXISTS',
+          `org ${change.org.mspId} is already in channel ${cfg.channel}`,
+          { mspId: change.org.mspId },
+        );
+      }
+      cfg.orgs.push(structuredClone(change.org));
+      break;
+    case 'remove-org':
+      requireOrg(cfg, change.mspId);
+      if (cfg.orgs.length === 1)
+        throw new ConsortiaError('INVALID_CONFIG', 'a channel needs at least one member org');
+      cfg.orgs = cfg.orgs.filter((o) => o.mspId !== change.mspId);
+      break;
+    case 'set-policy':
+      cfg.policies = { ...cfg.policies, [change.name]: checkPolicy(change.policy) };
+      break;
+    case 'set-batch':
+      cfg.batch = { ...cfg.batch, ...change.batch };
+      break;
+    case 'set-governance':
+      cfg.policies = { ...cfg.policies, Admins: checkPolicy(governancePolicy(change.model, change.org)) };
+      if (change.org) requireOrg(cfg, change.org);
+      break;
+    case 'set-crl':
+      requireOrg(cfg, change.mspId);
+      cfg.orgs = cfg.orgs.map((o) => (o.mspId === change.mspId ? { ...o, crls: [...change.crls] } : o));
+      break;
+  }
+  return { ...cfg, sequence: current.sequence + 1 };
+}
+
+/** A short human-readable list of what differs between two configurations. */
+export function describeConfigDiff(before: ChannelConfig, after: ChannelConfig): string[] {
+  const out: string[] = [];
+  const ids = (c: ChannelConfig) => c.orgs.map((o) => o.mspId);
+  for (const id of ids(after)) if (!ids(before).includes(id)) out.push(`add org ${id}`);
+  for (const id of ids(before)) if (!ids(after).includes(id)) out.push(`remove org ${id}`);
+  for (const o of after.orgs) {
+    const b = before.orgs.find((x) => x.mspId === o.mspId);
+    if (b && canonicalJson(b) !== canonicalJson(o)) {
+      out.push(
+        canonicalJson(b.crls ?? []) !== canonicalJson(o.crls ?? [])
+          ? `update CRLs of ${o.mspId}`
+          : `update org ${o.mspId}`,
+      );
+    }
+  }
+  for (const [k, v] of Object.entries(after.policies)) {
+    const old = before.policies[k as keyof ChannelConfig['policies']];
+    if (old !== v) out.push(`policy ${k}: ${old} -> ${v}`);
+  }
+  if (canonicalJson(before.batch) !== canonicalJson(after.batch))
+    out.push(`batch: ${canonicalJson(before.batch)} -> ${canonicalJson(after.batch)}`);
+  if (canonicalJson(before.contracts) !== canonicalJson(after.contracts))
+    out.push('contract definitions changed');
+  if (canonicalJson(before.ordererOrgs) !== canonicalJson(after.ordererOrgs))
+    out.push('ordering orgs changed');
+  return out;
+}

@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import { ConsortiaError } from '../common/index.js';
+import { submitConfigUpdateFile } from './configUpdate.js';
+import { parseConfigUpdateFile } from './configUpdateFile.js';
+import type { GatewayService } from './gatewayService.js';
+import type { IdentityResolver } from './restServer.js';
+
+/**
+ * Channel configuration routes: read the configuration in force, and submit a config update
+ * file that the org admins have signed (see `consortia config`). The caller named by
+ * `X-Consortia-Identity` must be an admin; it signs the envelope.
+ */
+export function registerConfigRoutes(
+  app: FastifyInstance,
+  deps: { gateway: GatewayService; identities: IdentityResolver },
+): void {
+  const channelOf = (channel: string) => {
+    if (!deps.gateway.channels().includes(channel))
+      throw new ConsortiaError('UNKNOWN_CHANNEL', `unknown channel ${channel.slice(0, 80)}`);
+    return channel;
+  };
+
+  app.get<{ Params: { channel: string } }>('/api/v1/channels/:channel/config', async (req) => {
+    const channel = channelOf(req.params.channel);
+    return deps.gateway.peerFor(channel).channelConfig(channel);
+  });
+
+  app.post<{ Params: { channel: string } }>('/api/v1/channels/:channel/config/updates', async (req) => {
+    const channel = channelOf(req.params.channel);
+    const label = req.headers['x-consortia-identity'];
+    if (typeof label !== 'string')
+      throw new ConsortiaError(
+        'IDENTITY_REQUIRED',
+        'send X-Consortia-Identity naming an admin, e.g. TelcoA.admin',
+      );
+    const file = parseConfigUpdateFile(JSON.stringify(req.body ?? null));
+    if (file.channel !== channel)
+      throw new ConsortiaError(
+        'INVALID_UPDATE_FILE',
+        `the update is for channel ${file.channel}, not ${channel}`,
+      );
+    const id = deps.identities(label);
+    return submitConfigUpdateFile(deps.gateway, file, {
+      mspId: id.mspId,
+      certDer: id.certDer,
+      signer: id.signer,
+    });
+  });
+}
