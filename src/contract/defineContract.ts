@@ -11,6 +11,11 @@ export interface FunctionSpec<S extends ArgsSchema = ArgsSchema> {
   /** Schema of the named-arguments object; it validates input and documents the REST API. */
   readonly args: S;
   readonly description?: string;
+  /**
+   * Stable error codes for invalid top-level arguments, by argument name, for example
+   * `{ number: 'INVALID_NUMBER' }`; other invalid input gets INVALID_ARGUMENT.
+   */
+  readonly argumentCodes?: Readonly<Record<string, string>>;
   /** The function body. Its return value must be JSON-serialisable. */
   run(ctx: Context, args: z.output<S>): unknown;
 }

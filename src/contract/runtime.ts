@@ -47,6 +47,8 @@ export interface ExecuteRequest {
   readonly argsJson: Record<string, unknown>;
   readonly kind?: FunctionKind;
   readonly info: SimulationInfo;
+  /** Run this version of the contract (installed with `install`); default: the registered module. */
+  readonly version?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 3000;
@@ -71,6 +73,9 @@ export class ContractRuntime {
   readonly #queueTimeoutMs: number;
   readonly #threads: number;
   readonly #inProcess: boolean;
+  /** Installed packages by `name@version`. */
+  readonly #installed = new Map<string, string>();
+  /** Loaded definitions and descriptions, by module path. */
   readonly #definitions = new Map<string, Promise<ContractDefinition>>();
   readonly #descriptions = new Map<string, ContractDescription>();
   #pool: Piscina | undefined;
@@ -99,20 +104,21 @@ export class ContractRuntime {
    */
   async execute(req: ExecuteRequest, state: StateSource, history?: HistorySource): Promise<SimulationResult> {
     if (this.#closed) return failure(ContractErrorCodes.RUNTIME_CLOSED, 'the contract runtime is closed');
-    const module = this.#contracts.get(req.contract);
-    if (module === undefined) {
-      const known = [...this.#contracts.keys()].sort().join(', ') || '(none)';
-      return failure(
-        ContractErrorCodes.UNKNOWN_CONTRACT,
-        `no contract named '${req.contract}' is installed; installed contracts: ${known}`,
-        { contract: req.contract },
-      );
+    let module: string;
+    try {
+      module = this.#moduleFor(req.contract, req.version);
+    } catch (err) {
+      const e = err as ConsortiaError;
+      return failure(e.code, e.message, {
+        contract: req.contract,
+        ...(req.version ? { version: req.version } : {}),
+      });
     }
     const kind = req.kind ?? 'transaction';
     if (this.#inProcess) {
       let definition: ContractDefinition;
       try {
-        definition = await this.#definition(req.contract, module);
+        definition = await this.#definition(module, req.contract);
       } catch (err) {
         const e = errorToJson(err, ContractErrorCodes.INVALID_CONTRACT, `loading ${req.contract} failed`);
         return { ok: false, error: e, rwset: emptyRwSet(), events: [] };
@@ -137,22 +143,77 @@ export class ContractRuntime {
    * @example
    * runtime.describe('asset-registry').transactions.createAsset?.argsJsonSchema;
    */
-  describe(contract: string): ContractDescription {
-    const cached = this.#descriptions.get(contract);
+  describe(contract: string, version?: string): ContractDescription {
+    const module = this.#moduleFor(contract, version);
+    const cached = this.#descriptions.get(module);
     if (cached) return cached;
+    const description = describeContract(checkContractModule(requireModule(module), module, contract));
+    this.#descriptions.set(module, description);
+    return description;
+  }
+
+  /**
+   * Installs a contract package (a module that default-exports `defineContract(...)`) under its
+   * own name and version, so a channel can move to it by a definition update. Returns its
+   * description; throws INVALID_CONTRACT when the module is not a contract.
+   *
+   * @example
+   * const d = runtime.install('/srv/contracts/counter-2.0.js'); // { name: 'counter', version: '2.0', ... }
+   */
+  install(modulePath: string): ContractDescription {
+    const description = describeContract(checkContractModule(requireModule(modulePath), modulePath));
+    this.#descriptions.set(modulePath, description);
+    this.#installed.set(`${description.name}@${description.version}`, modulePath);
+    return description;
+  }
+
+  /** Installed `name@version` pairs, the registered modules included. */
+  installed(): { name: string; version: string }[] {
+    const out = [...this.#installed.keys()].map((k) => {
+      const at = k.lastIndexOf('@');
+      return { name: k.slice(0, at), version: k.slice(at + 1) };
+    });
+    return out.sort((a, b) => `${a.name}@${a.version}`.localeCompare(`${b.name}@${b.version}`));
+  }
+
+  /** The module of a contract (of a given version when asked); throws UNKNOWN_CONTRACT / CONTRACT_NOT_INSTALLED. */
+  #moduleFor(contract: string, version?: string): string {
+    if (version !== undefined) {
+      const installed = this.#installed.get(`${contract}@${version}`);
+      if (installed) return installed;
+    }
     const module = this.#contracts.get(contract);
-    if (module === undefined) {
+    if (module === undefined && version === undefined) {
+      const known = [...this.#contracts.keys()].sort().join(', ') || '(none)';
       throw new ConsortiaError(
         ContractErrorCodes.UNKNOWN_CONTRACT,
-        `no contract named '${contract}' is installed`,
+        `no contract named '${contract}' is installed; installed contracts: ${known}`,
         {
           contract,
         },
       );
     }
-    const description = describeContract(checkContractModule(requireModule(module), module, contract));
-    this.#descriptions.set(contract, description);
-    return description;
+    if (module !== undefined && version !== undefined && this.describe(contract).version !== version) {
+      throw new ConsortiaError(
+        'CONTRACT_NOT_INSTALLED',
+        `version ${version} of contract ${contract} is not installed on this peer; install its package first`,
+        {
+          contract,
+          version,
+        },
+      );
+    }
+    if (module === undefined) {
+      throw new ConsortiaError(
+        'CONTRACT_NOT_INSTALLED',
+        `version ${version} of contract ${contract} is not installed on this peer; install its package first`,
+        {
+          contract,
+          version,
+        },
+      );
+    }
+    return module;
   }
 
   /** Stops the worker threads. Later calls of execute return RUNTIME_CLOSED. */
@@ -164,11 +225,11 @@ export class ContractRuntime {
     await pool?.destroy();
   }
 
-  #definition(contract: string, module: string): Promise<ContractDefinition> {
-    let p = this.#definitions.get(contract);
+  #definition(module: string, contract: string): Promise<ContractDefinition> {
+    let p = this.#definitions.get(module);
     if (p === undefined) {
       p = loadContract(module, contract);
-      this.#definitions.set(contract, p);
+      this.#definitions.set(module, p);
     }
     return p;
   }

@@ -53,7 +53,7 @@ export async function simulate(opts: Readonly<SimulateOptions>): Promise<Simulat
   if (!spec.ok) return failure(spec.error);
 
   const parsed = await z.safeParseAsync(spec.fn.args, opts.argsJson ?? {});
-  if (!parsed.success) return failure(argumentError(opts.fn, parsed.error.issues));
+  if (!parsed.success) return failure(argumentError(opts.fn, parsed.error.issues, spec.fn.argumentCodes));
 
   const recorder = new RwSetRecorder({ namespace: def.name });
   const state = new ContextState({
@@ -108,12 +108,19 @@ function lookupFunction(
   };
 }
 
-function argumentError(fn: string, issues: readonly z.core.$ZodIssue[]): SimulationError {
+function argumentError(
+  fn: string,
+  issues: readonly z.core.$ZodIssue[],
+  codes: Readonly<Record<string, string>> | undefined,
+): SimulationError {
   const list = issues.map((i) => ({ path: i.path.map(pathPart), code: i.code, message: i.message }));
   const first = list[0];
   const where = first && first.path.length > 0 ? `argument '${formatPath(first.path)}'` : 'arguments';
+  const top = first?.path[0];
   return {
-    code: ContractErrorCodes.INVALID_ARGUMENT,
+    code:
+      (typeof top === 'string' && codes && Object.hasOwn(codes, top) ? codes[top] : undefined) ??
+      ContractErrorCodes.INVALID_ARGUMENT,
     message: `invalid ${where} of ${fn}: ${first?.message ?? 'the arguments do not match the schema'}`,
     detail: { fn, issues: list },
   };

@@ -43,7 +43,13 @@ export type ConfigChange =
   | { readonly kind: 'set-policy'; readonly name: keyof ChannelConfig['policies']; readonly policy: string }
   | { readonly kind: 'set-batch'; readonly batch: Partial<BatchConfig> }
   | { readonly kind: 'set-governance'; readonly model: GovernanceModel; readonly org?: string }
-  | { readonly kind: 'set-crl'; readonly mspId: string; readonly crls: readonly string[] };
+  | { readonly kind: 'set-crl'; readonly mspId: string; readonly crls: readonly string[] }
+  | {
+      readonly kind: 'set-contract';
+      readonly name: string;
+      readonly version: string;
+      readonly endorsementPolicy: string;
+    };
 
 function requireOrg(cfg: ChannelConfig, mspId: string): void {
   if (!cfg.orgs.some((o) => o.mspId === mspId)) {
@@ -92,6 +98,26 @@ export function applyConfigChange(current: ChannelConfig, change: ConfigChange):
       cfg.policies = { ...cfg.policies, Admins: checkPolicy(governancePolicy(change.model, change.org)) };
       if (change.org) requireOrg(cfg, change.org);
       break;
+    case 'set-contract': {
+      checkPolicy(change.endorsementPolicy);
+      const old = cfg.contracts.find((c) => c.name === change.name);
+      const def = {
+        name: change.name,
+        version: change.version,
+        endorsementPolicy: change.endorsementPolicy,
+        sequence: (old?.sequence ?? 0) + 1,
+      };
+      if (old && old.version === def.version && old.endorsementPolicy === def.endorsementPolicy) {
+        throw new ConsortiaError(
+          'NO_CHANGE',
+          `contract ${change.name} is already defined as version ${old.version} with that policy`,
+        );
+      }
+      cfg.contracts = old
+        ? cfg.contracts.map((c) => (c.name === change.name ? def : c))
+        : [...cfg.contracts, def];
+      break;
+    }
     case 'set-crl':
       requireOrg(cfg, change.mspId);
       cfg.orgs = cfg.orgs.map((o) => (o.mspId === change.mspId ? { ...o, crls: [...change.crls] } : o));

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ConsortiaError } from '../common/index.js';
+import { parseIdentityCert } from '../identity/index.js';
 import { submitConfigUpdateFile } from './configUpdate.js';
 import { parseConfigUpdateFile } from './configUpdateFile.js';
 import type { GatewayService } from './gatewayService.js';
@@ -12,7 +13,12 @@ import type { IdentityResolver } from './restServer.js';
  */
 export function registerConfigRoutes(
   app: FastifyInstance,
-  deps: { gateway: GatewayService; identities: IdentityResolver },
+  deps: {
+    gateway: GatewayService;
+    identities: IdentityResolver;
+    /** Installs a contract package on the peers (embedded network); absent where nodes install their own. */
+    install?: (modulePath: string) => { name: string; version: string };
+  },
 ): void {
   const channelOf = (channel: string) => {
     if (!deps.gateway.channels().includes(channel))
@@ -45,5 +51,32 @@ export function registerConfigRoutes(
       certDer: id.certDer,
       signer: id.signer,
     });
+  });
+
+  app.post<{ Body: { path?: unknown } }>('/api/v1/contracts/install', async (req) => {
+    const label = req.headers['x-consortia-identity'];
+    if (typeof label !== 'string')
+      throw new ConsortiaError(
+        'IDENTITY_REQUIRED',
+        'send X-Consortia-Identity naming an admin, e.g. TelcoA.admin',
+      );
+    const id = deps.identities(label);
+    if (parseIdentityCert(id.certDer).role !== 'admin') {
+      throw new ConsortiaError('FORBIDDEN', `only an org admin may install contracts, not ${label}`, {
+        mspId: id.mspId,
+      });
+    }
+    if (!deps.install)
+      throw new ConsortiaError(
+        'NOT_SUPPORTED',
+        'this gateway cannot install contracts; install the package on each peer node',
+      );
+    const path = req.body?.path;
+    if (typeof path !== 'string' || path.length === 0)
+      throw new ConsortiaError(
+        'INVALID_ARGUMENT',
+        'send { "path": "<module file of the contract package>" }',
+      );
+    return deps.install(path);
   });
 }

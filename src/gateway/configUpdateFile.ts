@@ -1,7 +1,8 @@
 import { type KeyObject, X509Certificate } from 'node:crypto';
-import { ConsortiaError, fromBase64, toBase64 } from '../common/index.js';
+import { ConsortiaError, canonicalJson, fromBase64, toBase64 } from '../common/index.js';
 import { verifyBytes } from '../crypto/index.js';
 import { parseIdentityCert } from '../identity/index.js';
+import { evaluatePolicy, type PolicySigner, parsePolicy } from '../policy/index.js';
 import {
   type ChannelConfig,
   configSigningBytes,
@@ -122,4 +123,36 @@ function certKey(der: Uint8Array): KeyObject {
 /** The configuration an update file proposes, for display. */
 export function proposedConfig(file: ConfigUpdateFile): ChannelConfig {
   return decodeChannelConfig(fromBase64(file.config));
+}
+
+/**
+ * Who has signed an update file and whether the signatures meet the policy the update needs:
+ * LifecycleEndorsement when only contract definitions change, the channel's Admins policy
+ * otherwise (an org changing only its own definition also needs just its own admin, which
+ * the peers accept too). Signatures are checked; membership is judged from the certificates.
+ */
+export function approvalStatus(
+  file: ConfigUpdateFile,
+  current: ChannelConfig,
+): { policy: string; satisfied: boolean; orgs: { mspId: string; approved: boolean }[] } {
+  const next = proposedConfig(file);
+  const onlyContracts =
+    canonicalJson({ ...current, sequence: 0, contracts: [] }) ===
+    canonicalJson({ ...next, sequence: 0, contracts: [] });
+  const policyText = onlyContracts ? current.policies.LifecycleEndorsement : current.policies.Admins;
+  checkConfigUpdateSignatures(file);
+  const signers: PolicySigner[] = file.signatures.map((s) => {
+    const id = decodeIdentity(fromBase64(s.identity));
+    const info = parseIdentityCert(id.cert);
+    return { id: `${info.mspId}::${info.name}::${info.serial}`, mspId: info.mspId, role: info.role };
+  });
+  const orgs = current.orgs.map((o) => o.mspId);
+  return {
+    policy: policyText,
+    satisfied: evaluatePolicy(parsePolicy(policyText), signers, { orgs }),
+    orgs: orgs.map((mspId) => ({
+      mspId,
+      approved: signers.some((s) => s.mspId === mspId && s.role === 'admin'),
+    })),
+  };
 }

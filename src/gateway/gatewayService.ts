@@ -99,6 +99,9 @@ export class GatewayService {
     let lastError: ConsortiaError | undefined;
     for (const set of sets) {
       const chosen = set.map((mspId) => byOrg.get(mspId)![0]!);
+      // Peers that have not all committed the latest block simulate on different versions and
+      // return results that cannot agree; let them catch up first (bounded), as a retry would.
+      await sameHeight(chosen, channel, 2_000);
       const responses = await Promise.all(
         chosen.map((p) =>
           p.endorse(signedProposal).catch((err: unknown) => {
@@ -244,4 +247,21 @@ async function* blockStream(
     off();
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** Resolves when `peers` are at the same height on `channel`, or after `timeoutMs` regardless. */
+async function sameHeight(peers: readonly PeerHandle[], channel: string, timeoutMs: number): Promise<void> {
+  const target = () => Math.max(...peers.map((p) => p.height(channel)));
+  const behind = () => peers.some((p) => p.height(channel) < target());
+  if (!behind()) return;
+  await new Promise<void>((resolve) => {
+    const offs: (() => void)[] = [];
+    const done = () => {
+      clearTimeout(timer);
+      for (const off of offs) off();
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    for (const p of peers) offs.push(p.onBlock(() => (behind() ? undefined : done())));
+  });
 }

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ConsortiaError, type Logger, silentLogger } from '../common/index.js';
 import { ContractRuntime } from '../contract/index.js';
 import { CertificateAuthority } from '../identity/index.js';
@@ -97,6 +97,7 @@ export class EmbeddedNetwork {
       ...(opts.contractsInProcess ? { inProcess: true } : {}),
     });
     const executor = runtimeExecutor(runtime);
+    for (const path of readInstalled(opts.dataDir)) runtime.install(path);
 
     const ordererOrg = config.orderer.org;
     const ordererNode = config.orderer.nodes[0]!;
@@ -182,6 +183,21 @@ export class EmbeddedNetwork {
     if (members.has(peer)) return;
     members.add(peer);
     this.#connect(peer, channel);
+  }
+
+  /**
+   * Installs a contract package on this network's peers (they share one runtime here) and
+   * remembers it across restarts. A channel runs it once its definition names that version.
+   */
+  installContract(modulePath: string): { name: string; version: string } {
+    const path = resolve(modulePath);
+    const d = this.#runtime.install(path);
+    const installed = readInstalled(this.dataDir);
+    if (!installed.includes(path)) {
+      writeFileSync(join(this.dataDir, INSTALLED_FILE), `${JSON.stringify([...installed, path], null, 2)}\n`);
+    }
+    this.#logger.info({ contract: d.name, version: d.version, path }, 'contract installed');
+    return { name: d.name, version: d.version };
   }
 
   /** Channels of this network (those with a genesis block in the data dir). */
@@ -339,4 +355,19 @@ function genesisOrgs(genesis: Uint8Array): string[] {
   if (tx.type !== 'config')
     throw new ConsortiaError('LEDGER_CORRUPT', 'the genesis block holds no channel configuration');
   return decodeChannelConfig(tx.config.config).orgs.map((o) => o.mspId);
+}
+
+const INSTALLED_FILE = 'installed-contracts.json';
+
+/** Module paths of the contract packages installed at run time. */
+function readInstalled(dataDir: string): string[] {
+  const path = join(dataDir, INSTALLED_FILE);
+  if (!existsSync(path)) return [];
+  try {
+    const list = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    if (Array.isArray(list) && list.every((x) => typeof x === 'string')) return list;
+  } catch {
+    // fall through
+  }
+  throw new ConsortiaError('DATA_DIR_CORRUPT', `${path} is not a JSON list of module paths`);
 }

@@ -34,6 +34,8 @@ export function statusForCode(code: string): number {
     case 'INTERNAL':
     case 'ENDORSER_FAILED':
       return 500;
+    case 'CONTRACT_NOT_INSTALLED':
+      return 503;
     default:
       if (code.startsWith('CERT_') || code.startsWith('NOT_')) return 403;
       if (code.startsWith('UNKNOWN_')) return 404;
@@ -112,7 +114,8 @@ export class Endorser {
           },
         );
       }
-      const kind = this.#opts.executor.kindOf(proposal.contract, proposal.fn);
+      const version = contract.definition.version;
+      const kind = this.#opts.executor.kindOf(proposal.contract, proposal.fn, version);
       if (mode === 'transaction' && kind === 'query') {
         throw new ConsortiaError(
           'QUERY_NOT_SUBMITTABLE',
@@ -123,6 +126,7 @@ export class Endorser {
       const sim = await this.#opts.executor.execute(
         {
           contract: proposal.contract,
+          version,
           fn: proposal.fn,
           argsJson: decodeArgs(proposal.argsBytes),
           kind: kind ?? 'transaction',

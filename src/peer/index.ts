@@ -15,5 +15,5 @@ export {
   runtimeExecutor,
 } from './types.js';
 export { type BlockValidation, type ValidationLedger, validateBlock } from './validateBlock.js';
-export { requiredConfigPolicy, validateConfigTx } from './validateConfigTx.js';
+export { checkContractSequences, requiredConfigPolicy, validateConfigTx } from './validateConfigTx.js';
 export { type VerifyLedgerOptions, type VerifyLedgerResult, verifyLedger } from './verifyLedger.js';

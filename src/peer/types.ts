@@ -21,17 +21,17 @@ export interface ContractExecutor {
     state: Parameters<ContractRuntime['execute']>[1],
     history: Parameters<ContractRuntime['execute']>[2],
   ): Promise<ExecuteResult>;
-  /** Whether `fn` of `contract` is a transaction or a query; undefined when unknown. */
-  kindOf(contract: string, fn: string): 'transaction' | 'query' | undefined;
+  /** Whether `fn` of `contract` (at `version`) is a transaction or a query; undefined when unknown. */
+  kindOf(contract: string, fn: string, version?: string): 'transaction' | 'query' | undefined;
 }
 
 /** Adapts a ContractRuntime to the endorser. */
 export function runtimeExecutor(runtime: ContractRuntime): ContractExecutor {
   return {
     execute: (req, state, history) => runtime.execute(req, state, history),
-    kindOf(contract, fn) {
+    kindOf(contract, fn, version) {
       try {
-        const d = runtime.describe(contract);
+        const d = runtime.describe(contract, version);
         if (fn in d.transactions) return 'transaction';
         if (fn in d.queries) return 'query';
       } catch {

@@ -46,7 +46,37 @@ export function requiredConfigPolicy(
       };
     }
   }
+  const withoutContracts = (c: ChannelConfig) => canonicalJson({ ...c, sequence: 0, contracts: [] });
+  if (withoutContracts(current) === withoutContracts(next)) {
+    return { policy: ctx.policy('LifecycleEndorsement'), text: current.policies.LifecycleEndorsement };
+  }
   return { policy: ctx.policy('Admins'), text: current.policies.Admins };
+}
+
+/**
+ * Contract definitions move forward one step at a time: a new contract starts at sequence 1,
+ * a changed definition (new version, policy or collections) takes the next sequence, and an
+ * unchanged one keeps its own.
+ */
+export function checkContractSequences(current: ChannelConfig, next: ChannelConfig): void {
+  for (const def of next.contracts) {
+    const old = current.contracts.find((c) => c.name === def.name);
+    const expected = !old
+      ? 1
+      : canonicalJson({ ...old, sequence: 0 }) === canonicalJson({ ...def, sequence: 0 })
+        ? old.sequence
+        : old.sequence + 1;
+    if (def.sequence !== expected) {
+      throw new ConsortiaError(
+        'INVALID_CONFIG',
+        `contract ${def.name} must have definition sequence ${expected}, not ${def.sequence}`,
+        {
+          contract: def.name,
+          expected,
+        },
+      );
+    }
+  }
 }
 
 /**
@@ -80,6 +110,7 @@ export async function validateConfigTx(
       },
     );
   }
+  checkContractSequences(ctx.config, next);
   const signed = configSigningBytes(tx.config);
   const signers = [];
   for (const s of tx.config.signatures) {

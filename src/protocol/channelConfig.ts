@@ -68,7 +68,7 @@ export const DEFAULT_POLICIES: ChannelConfig['policies'] = {
   Writers: 'ANY Writers',
   Admins: 'MAJORITY Admins',
   Endorsement: 'MAJORITY Endorsement',
-  LifecycleEndorsement: 'MAJORITY Endorsement',
+  LifecycleEndorsement: 'MAJORITY Admins',
 };
 
 export const DEFAULT_BATCH: BatchConfig = { maxMessageCount: 500, maxBytes: 2 * 1024 * 1024, timeoutMs: 50 };

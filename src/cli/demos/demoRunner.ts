@@ -37,10 +37,16 @@ export interface DemoContext {
   client(label: string): Gateway;
 }
 
+/** One step of a demo script: a title and the work, which logs details and throws on a failed check. */
+export interface DemoScriptStep {
+  readonly title: string;
+  run(log: (line: string) => void): Promise<void>;
+}
+
 export interface DemoScript {
   readonly name: string;
   readonly title: string;
-  steps(ctx: DemoContext): readonly { title: string; run: (log: (line: string) => void) => Promise<void> }[];
+  steps(ctx: DemoContext): readonly DemoScriptStep[];
 }
 
 /** Thrown by a step when what it observed is not what the story expects. */
@@ -98,21 +104,21 @@ export async function runDemo(script: DemoScript, opts: Readonly<DemoOptions>): 
     for (const [i, step] of script.steps(ctx).entries()) {
       const number = i + 1;
       if (failedBefore) {
-        out(`${number}. - ${step.title} (skipped)`);
+        out(`- ${number}. ${step.title} (skipped)`);
         results.push({ number, title: step.title, status: 'skipped' });
         continue;
       }
       const details: string[] = [];
       try {
         await step.run((line) => details.push(line));
-        out(`${number}. ✓ ${step.title}`);
+        out(`✓ ${number}. ${step.title}`);
         for (const d of details) out(`     ${d}`);
         results.push({ number, title: step.title, status: 'passed' });
       } catch (err) {
         const e = toConsortiaError(err);
-        out(`${number}. ✗ ${step.title}`);
+        out(`✗ ${number}. ${step.title}`);
         for (const d of details) out(`     ${d}`);
-        out(`     ${e.code}: ${e.message}`);
+        out(`     error ${e.code}: ${e.message}`);
         results.push({ number, title: step.title, status: 'failed', error: `${e.code}: ${e.message}` });
         failedBefore = true;
       }
