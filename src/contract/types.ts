@@ -1,38 +1,9 @@
-import type { ContractEvent, TxRwSet } from '../protocol/index.js';
+import type { HistoryEntry, StateEntry } from '../ledger/index.js';
+import type { ContractEvent, NsPvtWrites, TxRwSet } from '../protocol/index.js';
+import type { CollectionAccess, PrivateEntry, PrivateState } from './privateTypes.js';
 
-/** A committed version: the block and the transaction index within it that last wrote a key. */
-export interface VersionRef {
-  readonly block: number;
-  readonly tx: number;
-}
-
-/** One key of committed world state. */
-export interface StateEntry {
-  readonly key: string;
-  readonly value: Uint8Array;
-  readonly version: VersionRef;
-}
-
-/**
- * What the simulator reads committed world state through. The ledger implements it (this is a
- * structural copy so that this layer does not depend on the ledger's build).
- */
-export interface StateReader {
-  getState(ns: string, key: string): StateEntry | undefined;
-  /** Keys in [startKey, endKey) of `ns`, sorted; an empty `endKey` means to the end of `ns`. */
-  rangeState(ns: string, startKey: string, endKey: string): Iterable<StateEntry>;
-  getKeyPolicy(ns: string, key: string): string | undefined;
-}
-
-/** One committed change of a key, oldest first. */
-export interface HistoryEntry {
-  readonly blockNumber: number;
-  readonly txIndex: number;
-  readonly txId: string;
-  readonly timestamp: number;
-  readonly isDelete: boolean;
-  readonly value?: Uint8Array;
-}
+/** The ledger's read surface, which the simulator reads committed state through. */
+export type { HistoryEntry, StateEntry, StateReader, VersionRef } from '../ledger/index.js';
 
 /** Reads the committed history of a key. */
 export type HistoryReader = (ns: string, key: string) => HistoryEntry[];
@@ -45,6 +16,12 @@ export interface StateSource {
   getState(ns: string, key: string): StateEntry | undefined | Promise<StateEntry | undefined>;
   rangeState(ns: string, startKey: string, endKey: string): Iterable<StateEntry> | AsyncIterable<StateEntry>;
   getKeyPolicy(ns: string, key: string): string | undefined | Promise<string | undefined>;
+  /** Private data by key hash (ctx.private); a source without it supplies no private data. */
+  getPrivateEntry?(
+    ns: string,
+    collection: string,
+    keyHash: Uint8Array,
+  ): PrivateEntry | undefined | Promise<PrivateEntry | undefined>;
 }
 
 /** A history reader whose answer may arrive asynchronously. */
@@ -78,6 +55,8 @@ export interface SimulationInfo {
   readonly caller: CallerInfo;
   /** Transient data: it reaches the contract but never the ledger. */
   readonly transient?: ReadonlyMap<string, Uint8Array>;
+  /** The contract's private data collections, with this peer's membership. */
+  readonly collections?: readonly CollectionAccess[];
 }
 
 /** A key and its JSON-decoded value, as a range read yields it. */
@@ -129,6 +108,8 @@ export interface Context {
   /** Emits a contract event with a JSON payload; delivered only if the transaction commits as valid. */
   emit(name: string, payload: unknown): void;
   readonly transient: ReadonlyMap<string, Uint8Array>;
+  /** A private data collection of the contract; throws UNKNOWN_COLLECTION for another name. */
+  private(collection: string): PrivateState;
 }
 
 /** Whether a function may change state (transaction) or only read it (query). */
@@ -150,4 +131,6 @@ export interface SimulationResult {
   /** The read–write set; namespace = contract name. Empty on error. */
   readonly rwset: TxRwSet;
   readonly events: ContractEvent[];
+  /** Plaintext private writes (only hashes are in `rwset`): what the endorser sends to member peers. */
+  readonly privateWrites?: NsPvtWrites;
 }

@@ -32,8 +32,8 @@ export function runtimeExecutor(runtime: ContractRuntime): ContractExecutor {
     kindOf(contract, fn, version) {
       try {
         const d = runtime.describe(contract, version);
-        if (fn in d.transactions) return 'transaction';
-        if (fn in d.queries) return 'query';
+        if (Object.hasOwn(d.transactions, fn)) return 'transaction';
+        if (Object.hasOwn(d.queries, fn)) return 'query';
       } catch {
         // unknown contract: the runtime reports it on execute
       }

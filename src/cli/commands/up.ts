@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConsortiaError } from '../../common/index.js';
-import { createRestServer, GatewayService } from '../../gateway/index.js';
+import { createRestServer, GatewayService, registerConfigRoutes } from '../../gateway/index.js';
 import { EmbeddedNetwork, loadWalletIdentity } from '../../network/index.js';
 import { action, createLogger } from '../output.js';
 
@@ -44,8 +44,14 @@ export function registerUp(program: Command): void {
               const id = loadWalletIdentity(dataDir, label);
               return { mspId: id.mspId, certDer: id.certDer, signer: id.signer };
             },
+            describeContract: (name) => network.contractRuntime().describe(name),
             logger,
           });
+          const identities = (label: string) => {
+            const id = loadWalletIdentity(dataDir, label);
+            return { mspId: id.mspId, certDer: id.certDer, signer: id.signer };
+          };
+          registerConfigRoutes(server, { gateway, identities, install: (path) => network.installContract(path) });
           let address: string;
           try {
             address = await server.listen({ port, host: opts.host });
