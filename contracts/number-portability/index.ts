@@ -26,9 +26,12 @@ const orgName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be a
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash: 64 lowercase hex characters');
 const base64 = z
   .string()
-  .min(1)
+  .min(4)
   .max(16_384)
-  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64 ciphertext');
+  .regex(
+    /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
+    'must be padded base64 ciphertext (A-Z, a-z, 0-9, +, /, length a multiple of 4)',
+  );
 const requestId = z.string().regex(/^pr-[0-9a-f]{16}$/, 'must be a request id such as pr-0123456789abcdef');
 
 interface NumberRecord {
@@ -110,6 +113,7 @@ export default defineContract({
       description:
         'Registers a number with its carrier. The regulator may register any number; a carrier only its own.',
       args: z.object({ number: e164, carrier: orgName }),
+      argumentCodes: { number: 'INVALID_NUMBER' },
       async run(ctx, a) {
         if (ctx.caller.mspId !== REGULATOR && ctx.caller.mspId !== a.carrier) {
           throw new ContractError(
@@ -144,6 +148,7 @@ export default defineContract({
     requestPort: {
       description: 'Called by the recipient carrier: asks to move a number to itself. Returns { requestId }.',
       args: z.object({ number: e164, encryptedCustomerData: base64, contractHash: sha256Hex }),
+      argumentCodes: { number: 'INVALID_NUMBER' },
       async run(ctx, a) {
         const recipient = ctx.caller.mspId;
         if (recipient === REGULATOR)
@@ -263,6 +268,7 @@ export default defineContract({
     getNumber: {
       description: 'The number with its current carrier.',
       args: z.object({ number: e164 }),
+      argumentCodes: { number: 'INVALID_NUMBER' },
       run: (ctx, a) => loadNumber(ctx, a.number),
     },
     getRequest: {
@@ -273,6 +279,7 @@ export default defineContract({
     numberHistory: {
       description: 'Every change of the number, oldest first, with its transaction id and timestamp.',
       args: z.object({ number: e164 }),
+      argumentCodes: { number: 'INVALID_NUMBER' },
       async run(ctx, a) {
         const changes = await ctx.state.history<NumberRecord>(numberKey(a.number));
         if (changes.length === 0)
@@ -305,7 +312,10 @@ export default defineContract({
           });
         }
         const now = ctx.timestamp.getTime();
-        const cutoff = now - (a.olderThanHours ?? 0) * 3_600_000;
+        // Without olderThanHours every open request is listed, also one stamped later than this
+        // query (proposal timestamps come from the clients' clocks, which may differ a little).
+        const cutoff =
+          a.olderThanHours === undefined ? Number.POSITIVE_INFINITY : now - a.olderThanHours * 3_600_000;
         const out = [];
         for await (const { value } of ctx.state.range<{
           requestId: string;
@@ -321,7 +331,7 @@ export default defineContract({
             donor: req.donor,
             recipient: req.recipient,
             requestedAt: req.requestedAt,
-            ageHours: Math.floor(((now - at) / 3_600_000) * 10) / 10,
+            ageHours: Math.max(0, Math.floor(((now - at) / 3_600_000) * 10) / 10),
           });
         }
         return out.sort((x, y) => x.requestedAt.localeCompare(y.requestedAt));
