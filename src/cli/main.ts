@@ -1,6 +1,14 @@
 import { Command } from 'commander';
+import { registerBench } from './commands/bench.js';
 import { registerBlocks } from './commands/blocks.js';
+import { registerConfig } from './commands/config.js';
+import { registerContract } from './commands/contract.js';
+import { registerCrypto } from './commands/crypto.js';
+import { registerDemo } from './commands/demo.js';
 import { registerInvoke } from './commands/invoke.js';
+import { registerNetwork } from './commands/network.js';
+import { registerNode } from './commands/node.js';
+import { registerProof } from './commands/proof.js';
 import { registerUp } from './commands/up.js';
 import { registerVerify } from './commands/verify.js';
 import { fail } from './output.js';
@@ -17,5 +25,13 @@ registerUp(program);
 registerInvoke(program);
 registerBlocks(program);
 registerVerify(program);
+registerBench(program);
+registerDemo(program);
+registerConfig(program);
+registerContract(program);
+registerCrypto(program);
+registerProof(program);
+registerNode(program);
+registerNetwork(program);
 
 program.parseAsync(process.argv).catch(fail);

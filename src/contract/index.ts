@@ -11,6 +11,18 @@ export { ContractError, type ContractErrorCode, ContractErrorCodes } from './err
 export { decodeJson, encodeJson, toJsonValue } from './jsonValue.js';
 export { loadContract } from './loadContract.js';
 export { type MemoryCommitOptions, MemoryState } from './memoryState.js';
+export {
+  PrivateDataErrorCodes,
+  PrivateRecorder,
+  PrivateStates,
+  type PrivateStatesOptions,
+} from './privateState.js';
+export type {
+  CollectionAccess,
+  PrivateEntry,
+  PrivateEntryReader,
+  PrivateState,
+} from './privateTypes.js';
 export { ContractRuntime, type ContractRuntimeOptions, type ExecuteRequest } from './runtime.js';
 export { RwSetRecorder } from './rwSetRecorder.js';
 export { type SimulateOptions, simulate } from './simulator.js';

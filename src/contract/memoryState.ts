@@ -1,4 +1,6 @@
-import type { TxRwSet } from '../protocol/index.js';
+import { toHex } from '../common/index.js';
+import { type NsPvtWrites, privateKeyHash, type TxRwSet } from '../protocol/index.js';
+import type { PrivateEntry } from './privateTypes.js';
 import type { HistoryEntry, StateEntry, StateReader, VersionRef } from './types.js';
 import { compareKeys } from './validateKey.js';
 
@@ -7,6 +9,8 @@ export interface MemoryCommitOptions {
   readonly txId?: string;
   /** Milliseconds since the epoch, recorded in history. Default 0. */
   readonly timestamp?: number;
+  /** The simulation's plaintext private writes, kept as a member peer would keep them. */
+  readonly privateWrites?: NsPvtWrites | undefined;
 }
 
 /**
@@ -23,6 +27,8 @@ export class MemoryState implements StateReader {
   readonly #entries = new Map<string, Map<string, StateEntry>>();
   readonly #policies = new Map<string, Map<string, string>>();
   readonly #histories = new Map<string, Map<string, HistoryEntry[]>>();
+  /** Private data by `ns \0 collection \0 hex(keyHash)`. */
+  readonly #private = new Map<string, PrivateEntry>();
   #lastBlock = 0;
 
   /** Sets a key directly, with the version it should appear to have been committed at. */
@@ -58,6 +64,11 @@ export class MemoryState implements StateReader {
     return this.#policies.get(ns)?.get(key);
   }
 
+  /** Private data of a key hash: the hashed state, with the value when it was committed here. */
+  getPrivateEntry(ns: string, collection: string, keyHash: Uint8Array): PrivateEntry | undefined {
+    return this.#private.get(`${ns}\u0000${collection}\u0000${toHex(keyHash)}`);
+  }
+
   /** The committed history of a key, oldest first (a history reader). */
   readonly history = (ns: string, key: string): HistoryEntry[] => [
     ...(this.#histories.get(ns)?.get(key) ?? []),
@@ -82,6 +93,22 @@ export class MemoryState implements StateReader {
       }
       for (const p of ns.keyPolicies)
         this.setKeyPolicy(ns.namespace, p.key, p.policy === '' ? undefined : p.policy);
+      for (const c of ns.collections) {
+        const plain = opts.privateWrites?.collections.find((x) => x.collection === c.collection);
+        for (const w of c.writes) {
+          const id = `${ns.namespace}\u0000${c.collection}\u0000${toHex(w.keyHash)}`;
+          if (w.isDelete) {
+            this.#private.delete(id);
+            continue;
+          }
+          const value = plain?.writes.find((p) => toHex(privateKeyHash(p.key)) === toHex(w.keyHash))?.value;
+          this.#private.set(id, {
+            version,
+            valueHash: new Uint8Array(w.valueHash),
+            ...(value ? { value: new Uint8Array(value) } : {}),
+          });
+        }
+      }
     }
     return version;
   }

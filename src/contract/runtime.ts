@@ -333,6 +333,7 @@ function decodeOutput(out: WorkerOutput): SimulationResult {
     ok: out.ok,
     rwset: out.rwset.byteLength === 0 ? emptyRwSet() : fromBinary(TxRwSetSchema, out.rwset),
     events: out.events.map((e) => fromBinary(ContractEventSchema, e)),
+    ...(out.privateWrites ? { privateWrites: out.privateWrites } : {}),
   };
   if (out.error !== undefined) return { ...base, error: out.error };
   return out.result === undefined ? base : { ...base, result: out.result };

@@ -6,6 +6,7 @@ import type { ContractDefinition, FunctionSpec } from './defineContract.js';
 import { ContractErrorCodes } from './errors.js';
 import { errorToJson } from './isConsortiaErrorLike.js';
 import { encodeJson, toJsonValue } from './jsonValue.js';
+import { PrivateRecorder, PrivateStates } from './privateState.js';
 import { RwSetRecorder } from './rwSetRecorder.js';
 import type {
   Caller,
@@ -63,17 +64,30 @@ export async function simulate(opts: Readonly<SimulateOptions>): Promise<Simulat
     readOnly: kind === 'query',
     label,
   });
+  const pvt = new PrivateRecorder();
+  const privates = new PrivateStates({
+    recorder: pvt,
+    namespace: def.name,
+    read: opts.state.getPrivateEntry?.bind(opts.state),
+    collections: opts.info.collections ?? [],
+    callerMspId: opts.info.caller.mspId,
+    readOnly: kind === 'query',
+    label,
+    isClosed: () => state.closed,
+  });
   try {
-    const ctx = createContext(opts.info, def.name, label, kind, state, recorder);
+    const ctx = createContext(opts.info, def.name, label, kind, state, recorder, privates);
     const returned = await spec.fn.run(ctx, parsed.data);
     state.close();
     const result =
       returned === undefined
         ? undefined
         : toJsonValue(returned, `the result of ${label}`, ContractErrorCodes.CONTRACT_FAILED);
-    return result === undefined
-      ? { ok: true, rwset: recorder.toRwSet(), events: recorder.events() }
-      : { ok: true, result, rwset: recorder.toRwSet(), events: recorder.events() };
+    const rwset = recorder.toRwSet();
+    pvt.attach(rwset);
+    const privateWrites = pvt.privateWrites(def.name);
+    const done = { ok: true, rwset, events: recorder.events(), ...(privateWrites ? { privateWrites } : {}) };
+    return result === undefined ? done : { ...done, result };
   } catch (err) {
     state.close();
     return failure(errorToJson(err, ContractErrorCodes.CONTRACT_FAILED, `${label} failed`));
@@ -158,6 +172,7 @@ function createContext(
   kind: FunctionKind,
   state: ContextState,
   recorder: RwSetRecorder,
+  privates: PrivateStates,
 ): Context {
   if (typeof info.timestamp !== 'number' || !Number.isFinite(info.timestamp)) {
     throw new ConsortiaError(
@@ -186,6 +201,7 @@ function createContext(
     caller,
     state: facade(state),
     transient,
+    private: (collection: string) => privates.of(collection),
     emit(name: string, payload: unknown): void {
       if (state.closed) {
         throw new ConsortiaError(

@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { ConsortiaError } from '../common/index.js';
 import { ContractErrorCodes } from './errors.js';
 import { errorToJson } from './isConsortiaErrorLike.js';
+import type { PrivateEntry } from './privateTypes.js';
 import type { HistoryEntry, HistorySource, SimulationError, StateEntry, StateSource } from './types.js';
 
 /** How many range entries one round trip carries. */
@@ -16,6 +17,14 @@ export type StateRequest =
       readonly op: 'policy';
       readonly ns: string;
       readonly key: string;
+    }
+  | {
+      readonly t: 'req';
+      readonly id: number;
+      readonly op: 'pvt';
+      readonly ns: string;
+      readonly collection: string;
+      readonly keyHash: Uint8Array;
     }
   | {
       readonly t: 'req';
@@ -84,6 +93,8 @@ export function serveState(opts: Readonly<ServeStateOptions>): { close(): void }
         return copyEntry(await source.getState(req.ns, req.key));
       case 'policy':
         return await source.getKeyPolicy(req.ns, req.key);
+      case 'pvt':
+        return copyPrivate(await source.getPrivateEntry?.(req.ns, req.collection, req.keyHash));
       case 'history':
         if (history === undefined) {
           throw new ConsortiaError(
@@ -199,6 +210,10 @@ export class PortStateClient implements StateSource {
     return this.#request({ op: 'policy', ns, key }) as Promise<string | undefined>;
   }
 
+  getPrivateEntry(ns: string, collection: string, keyHash: Uint8Array): Promise<PrivateEntry | undefined> {
+    return this.#request({ op: 'pvt', ns, collection, keyHash }) as Promise<PrivateEntry | undefined>;
+  }
+
   /** Reads a key's history from the main thread. */
   readonly history = (ns: string, key: string): Promise<HistoryEntry[]> =>
     this.#request({ op: 'history', ns, key }) as Promise<HistoryEntry[]>;
@@ -255,6 +270,15 @@ function copyEntry(entry: StateEntry | undefined): StateEntry | undefined {
     value: new Uint8Array(entry.value),
     version: { block: entry.version.block, tx: entry.version.tx },
   };
+}
+
+function copyPrivate(e: PrivateEntry | undefined): PrivateEntry | undefined {
+  if (e === undefined) return undefined;
+  const base = {
+    version: { block: e.version.block, tx: e.version.tx },
+    valueHash: new Uint8Array(e.valueHash),
+  };
+  return e.value === undefined ? base : { ...base, value: new Uint8Array(e.value) };
 }
 
 function copyHistory(e: HistoryEntry): HistoryEntry {

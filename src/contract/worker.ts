@@ -5,7 +5,7 @@
  */
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { toBinary } from '@bufbuild/protobuf';
-import { ContractEventSchema, TxRwSetSchema } from '../protocol/index.js';
+import { ContractEventSchema, type NsPvtWrites, TxRwSetSchema } from '../protocol/index.js';
 import type { ContractDefinition } from './defineContract.js';
 import { ContractErrorCodes } from './errors.js';
 import { errorToJson } from './isConsortiaErrorLike.js';
@@ -34,6 +34,8 @@ export interface WorkerOutput {
   readonly error?: SimulationError;
   readonly rwset: Uint8Array;
   readonly events: Uint8Array[];
+  /** Plaintext private writes (structured-cloned). */
+  readonly privateWrites?: NsPvtWrites;
 }
 
 /** What the runtime passes to every worker it starts. */
@@ -93,6 +95,7 @@ export default async function runContractTask(task: WorkerTask): Promise<WorkerO
       ok: sim.ok,
       rwset: toBinary(TxRwSetSchema, sim.rwset),
       events: sim.events.map((e) => toBinary(ContractEventSchema, e)),
+      ...(sim.privateWrites ? { privateWrites: sim.privateWrites } : {}),
     };
     if (sim.error !== undefined) return { ...out, error: sim.error };
     return sim.result === undefined ? out : { ...out, result: sim.result };

@@ -1,6 +1,14 @@
 import { ConsortiaError, canonicalJson } from '../common/index.js';
 import { parsePolicy } from '../policy/index.js';
-import type { BatchConfig, ChannelConfig, OrgConfig } from '../protocol/index.js';
+import {
+  type BatchConfig,
+  type ChannelConfig,
+  type CollectionConfig,
+  CollectionConfigSchema,
+  checkCollections,
+  DEFAULT_COLLECTION,
+  type OrgConfig,
+} from '../protocol/index.js';
 
 /**
  * Ready-made governance models for channel changes (seed 002: rights management may be
@@ -49,7 +57,29 @@ export type ConfigChange =
       readonly name: string;
       readonly version: string;
       readonly endorsementPolicy: string;
+      /**
+       * The contract's private data collections; left out, an upgrade keeps the current ones.
+       * Settings a collection leaves out take DEFAULT_COLLECTION's values.
+       */
+      readonly collections?: readonly CollectionInput[];
     };
+
+/** A collection as a `set-contract` change gives it: name and member orgs, the rest optional. */
+export type CollectionInput = Pick<CollectionConfig, 'name' | 'memberOrgs'> &
+  Partial<Omit<CollectionConfig, 'name' | 'memberOrgs'>>;
+
+/** Fills in a collection's left-out settings and checks it; throws INVALID_CONFIG. */
+function toCollection(c: CollectionInput): CollectionConfig {
+  const r = CollectionConfigSchema.safeParse({ ...DEFAULT_COLLECTION, ...c });
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new ConsortiaError(
+      'INVALID_CONFIG',
+      `collection ${String(c.name)}: ${issue?.path.join('.') || 'value'} ${issue?.message ?? 'is invalid'}`,
+    );
+  }
+  return r.data;
+}
 
 function requireOrg(cfg: ChannelConfig, mspId: string): void {
   if (!cfg.orgs.some((o) => o.mspId === mspId)) {
@@ -101,16 +131,30 @@ export function applyConfigChange(current: ChannelConfig, change: ConfigChange):
     case 'set-contract': {
       checkPolicy(change.endorsementPolicy);
       const old = cfg.contracts.find((c) => c.name === change.name);
+      const collections = change.collections ? change.collections.map(toCollection) : old?.collections;
+      const index = old ? cfg.contracts.indexOf(old) : cfg.contracts.length;
+      checkCollections(
+        change.name,
+        index,
+        collections ?? [],
+        cfg.orgs.map((o) => o.mspId),
+      );
       const def = {
         name: change.name,
         version: change.version,
         endorsementPolicy: change.endorsementPolicy,
         sequence: (old?.sequence ?? 0) + 1,
+        ...(collections && collections.length > 0 ? { collections } : {}),
       };
-      if (old && old.version === def.version && old.endorsementPolicy === def.endorsementPolicy) {
+      if (
+        old &&
+        old.version === def.version &&
+        old.endorsementPolicy === def.endorsementPolicy &&
+        canonicalJson(old.collections ?? []) === canonicalJson(def.collections ?? [])
+      ) {
         throw new ConsortiaError(
           'NO_CHANGE',
-          `contract ${change.name} is already defined as version ${old.version} with that policy`,
+          `contract ${change.name} is already defined as version ${old.version} with that policy and those collections`,
         );
       }
       cfg.contracts = old

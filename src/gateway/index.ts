@@ -1,4 +1,24 @@
+export { type ActivityPoint, type ActivitySeries, ActivityTimeline } from './activity.js';
+export {
+  type Alert,
+  type AlertInputs,
+  type AlertKind,
+  AlertMonitor,
+  type AlertSeverity,
+  type AlertThresholds,
+  DEFAULT_ALERT_THRESHOLDS,
+  type DiskSpace,
+  diskSpace,
+} from './alerts.js';
 export { blockView, transactionView } from './blockView.js';
+export {
+  type CertificateEntry,
+  type CertificateReport,
+  type CertificateStatus,
+  type CrlEntry,
+  type RevokedSerial,
+  readCertificateReport,
+} from './certificates.js';
 export {
   type ClientIdentity,
   Commit,
@@ -12,7 +32,201 @@ export {
   type SubmitResult,
   Transaction,
 } from './client.js';
-export { type ConfigSigner, proposeConfigUpdate, submitConfigUpdate } from './configUpdate.js';
+export {
+  applyConfigChange,
+  type CollectionInput,
+  type ConfigChange,
+  describeConfigDiff,
+  type GovernanceModel,
+  governancePolicy,
+} from './configChanges.js';
+export { registerConfigRoutes } from './configRoutes.js';
+export {
+  type ConfigSigner,
+  proposeConfigUpdate,
+  submitConfigUpdate,
+  submitConfigUpdateFile,
+} from './configUpdate.js';
+export {
+  approvalStatus,
+  CONFIG_UPDATE_FORMAT,
+  type ConfigUpdateFile,
+  checkConfigUpdateSignatures,
+  newConfigUpdateFile,
+  parseConfigUpdateFile,
+  proposedConfig,
+  signConfigUpdateFile,
+} from './configUpdateFile.js';
+export {
+  type DashboardDeps,
+  DashboardErrorCodes,
+  type DashboardHandle,
+  registerDashboardRoutes,
+} from './dashboardRoutes.js';
+export { renderDocsPage } from './docsPage.js';
+export { decryptJson, decryptWithKey, EncryptionErrorCodes, encryptForCertificates } from './encryption.js';
 export { CommitError, CommitStatusError, EndorseError, SubmitError } from './errors.js';
+export { attachEventsSocket, type EventsMessage, type EventsSocketOptions } from './eventsSocket.js';
 export { GatewayService, type GatewayServiceOptions } from './gatewayService.js';
+export {
+  type AccessPermission,
+  type AmendAttestation,
+  ATTESTATION_FORMAT,
+  type AttestationMessage,
+  type AttestationMessageType,
+  type AttesterRole,
+  accessExpiresAt,
+  assertDeviceId,
+  assertDid,
+  attestationMessageSchema,
+  type Challenge,
+  ChallengeIssuer,
+  type ChallengeIssuerOptions,
+  CLAIM_TYPES,
+  type ClaimType,
+  type ClaimValue,
+  CONSORTIA_PROOF_TYPE,
+  CONSORTIA_STATUS_TYPE,
+  type ConsortiaProof,
+  type CountedAttestation,
+  type CreateDidOperation,
+  type CreatePresentationOptions,
+  CredentialStatusClient,
+  type CredentialStatusClientOptions,
+  type CredentialStatusRecord,
+  type CredentialStatusSource,
+  canonicalDigest,
+  createPresentation,
+  credentialDigest,
+  credentialSchema,
+  DEFAULT_CLAIM_POINTS,
+  DEVICE_ID_PATTERN,
+  type DeactivateDidOperation,
+  type DeliverAttestation,
+  type DenyAccess,
+  type DenyAttestation,
+  type DetachedProof,
+  type DeviceAttestation,
+  type DeviceClaim,
+  DID_CONTEXT,
+  DID_METHOD_PREFIX,
+  DID_PATTERN,
+  type DidAuthResponse,
+  type DidDocument,
+  type DidOperationRecord,
+  type DidRecord,
+  DidRegistryClient,
+  type DidRegistryClientOptions,
+  type DidResolver,
+  type DidService,
+  didDocumentSchema,
+  didFromJwk,
+  didOfUrl,
+  didOperationPayload,
+  evaluateDeviceReputation,
+  findKey,
+  type GrantAccess,
+  HolderWallet,
+  type HolderWalletOptions,
+  type IdentityAgentErrorCode,
+  IdentityAgentErrorCodes,
+  type IgnoredAttestation,
+  InMemoryLedger,
+  type InMemoryLedgerOptions,
+  IotTrustClient,
+  type IotTrustClientOptions,
+  type IssueCredentialOptions,
+  isDid,
+  issueCredential,
+  jwkToPublicKey,
+  type LedgerCallOptions,
+  type LedgerContract,
+  type LedgerIdentity,
+  LocalDid,
+  type LocalDidOptions,
+  MAX_ACCESS_TIMEOUT_SECONDS,
+  MESSAGE_CONTEXTS,
+  newMessageId,
+  type OfferAttestation,
+  type P256Jwk,
+  type PostAttestationInput,
+  type PreconditionsAttestation,
+  type PreparedOperation,
+  type PresentAttestation,
+  parseAttestationMessage,
+  parseMessageOfType,
+  presentationSchema,
+  publicKeyToJwk,
+  type ReputationPolicy,
+  type ReputationVerdict,
+  type RequestAccess,
+  type RequestAttestation,
+  type ResolvedDid,
+  type RetractAccess,
+  type RetrieveAttestations,
+  type RevocationCode,
+  type RevokeAttestation,
+  reputationPolicySchema,
+  respondToDidAuth,
+  type ServiceEndpointInput,
+  type SignAttestation,
+  signDetached,
+  signMessage,
+  statusIdOf,
+  type UpdateDidOperation,
+  VC_CONTEXT_V2,
+  type VerifiableCredential,
+  type VerifiablePresentation,
+  type VerificationMethod,
+  type VerifiedCredential,
+  type VerifyCredentialOptions,
+  type VerifyDidAuthOptions,
+  type VerifyPresentationOptions,
+  verifyCredential,
+  verifyDetached,
+  verifyDidAuth,
+  verifyDidOperations,
+  verifyMessageSignature,
+  verifyPresentation,
+} from './identityAgents/index.js';
+export { GatewayMetrics, type GatewayMetricsOptions, type PoolStats } from './metrics.js';
+export { buildOpenApiDocument, type OpenApiOptions } from './openApi.js';
+export type { OpenApiDocument, OpenApiOperation } from './openApiDocument.js';
+export { type ConsortiumOverview, consortiumOverview, type NodeOverview } from './overview.js';
+export { decodeProofBlockHeader, type ProofBlockHeader } from './proof/blockHeader.js';
+export {
+  type DeliveryStatement,
+  deliveryStatements,
+  PROOF_OF_DELIVERY_CONTRACT,
+} from './proof/deliveryStatements.js';
+export { type ProofErrorCode, ProofErrorCodes } from './proof/errors.js';
+export {
+  type ExportProofOptions,
+  exportProofBundle,
+  type ProofBlockSource,
+} from './proof/exportProofBundle.js';
+export {
+  type AnchoredTransaction,
+  type BundleSignature,
+  PROOF_BUNDLE_FORMAT,
+  type ProofBundle,
+  parseProofBundle,
+  proofBundleToJson,
+  serializeProofBundle,
+} from './proof/proofBundle.js';
+export { PROOF_ROUTE, registerProofRoute } from './proof/proofRoute.js';
+export {
+  type ClosableProofSource,
+  type DataDirProofSourceOptions,
+  openDataDirProofSource,
+  peerProofSource,
+} from './proof/proofSources.js';
+export { ProofTrust, type ResolvedIdentity, type TrustedRoot } from './proof/proofTrust.js';
+export {
+  type ProofVerification,
+  type VerifiedSigner,
+  type VerifyProofOptions,
+  verifyProofBundle,
+} from './proof/verifyProofBundle.js';
+export { type ErrorBody, httpStatusFor, RestErrorCodes } from './restErrors.js';
 export { createRestServer, type IdentityResolver, type RestServerOptions } from './restServer.js';

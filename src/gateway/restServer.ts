@@ -1,12 +1,18 @@
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { ConsortiaError, isConsortiaError, type Logger, toConsortiaError } from '../common/index.js';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { ConsortiaError, isConsortiaError, type Logger } from '../common/index.js';
+import type { ContractDescription } from '../contract/index.js';
 import type { Signer } from '../crypto/index.js';
-import { statusForCode } from '../peer/index.js';
-import { validationCodeName } from '../protocol/index.js';
-import { blockView } from './blockView.js';
 import { connect } from './client.js';
-import { CommitError } from './errors.js';
+import { renderDocsPage } from './docsPage.js';
+import { attachEventsSocket } from './eventsSocket.js';
 import type { GatewayService } from './gatewayService.js';
+import { buildOpenApiDocument } from './openApi.js';
+import type { OpenApiDocument } from './openApiDocument.js';
+import { registerProofRoute } from './proof/proofRoute.js';
+import { frameworkError, RestErrorCodes, sendError } from './restErrors.js';
+import { IDENTITY_HEADER, requireChannel } from './restInput.js';
+import { registerContractRoutes } from './routes/contractRoutes.js';
+import { registerLedgerRoutes } from './routes/ledgerRoutes.js';
 
 /** Resolves the `X-Consortia-Identity` header to an identity with a signer (embedded wallets). */
 export type IdentityResolver = (label: string) => { mspId: string; certDer: Uint8Array; signer: Signer };
@@ -16,84 +22,86 @@ export interface RestServerOptions {
   readonly identities: IdentityResolver;
   /** Identity used when the header is absent. */
   readonly defaultIdentity?: string;
+  /**
+   * Describes a contract (functions and argument JSON Schemas) for the OpenAPI document and the
+   * docs page, e.g. `(name) => network.contractRuntime().describe(name)`. Without it the document
+   * lists each contract with a `{fn}` path parameter.
+   */
+  readonly describeContract?: (name: string) => ContractDescription;
   readonly logger?: Logger;
   /** Extra health checks, by component name. */
   readonly health?: () => Record<string, { ok: boolean; detail?: unknown }>;
 }
 
-const IDENTITY_HEADER = 'x-consortia-identity';
-
-/** Stable codes for Fastify's own request errors. */
-const REQUEST_ERROR_CODES: Record<string, string> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
-};
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-
-function sendError(reply: FastifyReply, err: unknown, status?: number): FastifyReply {
-  const e = toConsortiaError(err);
-  const code = status ?? (e instanceof CommitError ? 409 : statusForCode(e.code));
-  const body: { error: { code: string; message: string; detail?: unknown } } = {
-    error: { code: e.code, message: e.message },
-  };
-  if (e.detail !== undefined) body.error.detail = e.detail;
-  return reply.code(code).send(body);
-}
-
-function checkName(value: string, what: string): string {
-  if (!NAME.test(value))
-    throw new ConsortiaError('INVALID_ARGUMENT', `${what} "${value.slice(0, 80)}" is not a valid name`);
-  return value;
-}
-
-function blockNumberParam(value: string): number {
-  if (!/^\d{1,15}$/.test(value))
-    throw new ConsortiaError(
-      'INVALID_ARGUMENT',
-      `block number "${value.slice(0, 40)}" is not a non-negative integer`,
-    );
-  return Number(value);
-}
+/** Largest request body (1 MiB). */
+const BODY_LIMIT = 1024 * 1024;
 
 /**
  * The REST gateway: submit and evaluate contract functions with named JSON arguments, read
- * heights, blocks and transactions, and check health. Every error is `{ error: { code,
- * message } }` with a 4xx status for bad input; a 500 means a fault of the node itself.
+ * heights, blocks and transactions, stream events over WebSocket, and serve its OpenAPI
+ * document (`/openapi.json`), a docs page (`/docs`) and `/healthz`. Every error is
+ * `{ error: { code, message } }` with a 4xx status for bad input; a 5xx means a fault or an
+ * unreachable node, never bad input.
+ *
+ * @example
+ * const app = await createRestServer({
+ *   gateway,
+ *   identities: (label) => network.identity(label),
+ *   describeContract: (name) => network.contractRuntime().describe(name),
+ * });
+ * await app.listen({ port: 7070 });
  */
 export async function createRestServer(opts: Readonly<RestServerOptions>): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { maxParamLength: 256 },
+    frameworkErrors: (err, _req, reply) => {
+      const known = frameworkError(err);
+      return known ? sendError(reply, known.error, known.status) : sendError(reply, err);
+    },
+  });
   const { gateway } = opts;
 
+  // An empty JSON body means no arguments (curl -H 'content-type: application/json' with no -d).
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') done(null, undefined);
+    else jsonParser(req, text, done);
+  });
+
   app.setErrorHandler((err, _req, reply) => {
-    const e = err as { statusCode?: number; code?: string; message: string };
-    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-      const code =
-        e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
-          ? 'UNSUPPORTED_MEDIA_TYPE'
-          : e.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-            ? 'BODY_TOO_LARGE'
-            : 'MALFORMED_REQUEST';
-      return reply
-        .code(e.statusCode)
-        .send({ error: { code, message: `the request is malformed: ${e.message}` } });
-    }
+    const known = frameworkError(err);
+    if (known) return sendError(reply, known.error, known.status);
     if (isConsortiaError(err)) return sendError(reply, err);
     opts.logger?.error({ err }, 'request failed');
-    return sendError(reply, new ConsortiaError('INTERNAL', 'the gateway failed to handle the request'), 500);
+    return sendError(
+      reply,
+      new ConsortiaError(RestErrorCodes.INTERNAL, 'the gateway failed to handle the request'),
+      500,
+    );
   });
   app.setNotFoundHandler((req, reply) =>
-    sendError(reply, new ConsortiaError('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`), 404),
+    sendError(
+      reply,
+      new ConsortiaError(
+        RestErrorCodes.NOT_FOUND,
+        `no route ${req.method} ${req.url.split('?')[0]?.slice(0, 200)}; see /docs`,
+      ),
+      404,
+    ),
   );
 
-  const client = (label: string | undefined) => {
+  const connectAs = (label: string | undefined) => {
     const id = label ?? opts.defaultIdentity;
-    if (!id)
+    if (!id) {
       throw new ConsortiaError(
-        'IDENTITY_REQUIRED',
+        RestErrorCodes.IDENTITY_REQUIRED,
         `send the ${IDENTITY_HEADER} header naming an identity, for example TelcoA.admin`,
       );
+    }
     const resolved = opts.identities(id);
     return connect({
       identity: { mspId: resolved.mspId, credentials: resolved.certDer },
@@ -102,20 +110,22 @@ export async function createRestServer(opts: Readonly<RestServerOptions>): Promi
     });
   };
 
-  const argsOf = (body: unknown): Record<string, unknown> => {
-    if (body === undefined || body === null || body === '') return {};
-    if (typeof body !== 'object' || Array.isArray(body)) {
-      throw new ConsortiaError('INVALID_ARGUMENT', 'the body must be one JSON object of named arguments');
-    }
-    return body as Record<string, unknown>;
-  };
-
-  const requireChannel = (channel: string) => {
-    checkName(channel, 'channel');
-    if (!gateway.channels().includes(channel))
-      throw new ConsortiaError('UNKNOWN_CHANNEL', `unknown channel ${channel}`, { channel });
-    return channel;
-  };
+  const openApi = (): OpenApiDocument =>
+    buildOpenApiDocument({
+      channels: gateway.channels().map((name) => ({
+        name,
+        contracts: gateway
+          .peerFor(name)
+          .channelConfig(name)
+          .contracts.map((c) => ({
+            name: c.name,
+            version: c.version,
+            endorsementPolicy: c.endorsementPolicy,
+          })),
+      })),
+      describeContract: opts.describeContract,
+      defaultIdentity: opts.defaultIdentity,
+    });
 
   app.get('/healthz', async (_req, reply) => {
     const components: Record<string, { ok: boolean; detail?: unknown }> = {};
@@ -130,99 +140,24 @@ export async function createRestServer(opts: Readonly<RestServerOptions>): Promi
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', components });
   });
 
-  type TxParams = { channel: string; contract: string; fn: string };
-  app.post<{ Params: TxParams }>(
-    '/api/v1/channels/:channel/contracts/:contract/submit/:fn',
-    async (req, reply) => {
-      const { channel, contract, fn } = req.params;
-      requireChannel(channel);
-      checkName(contract, 'contract');
-      checkName(fn, 'function');
-      const gw = client(req.headers[IDENTITY_HEADER] as string | undefined);
-      const r = await gw
-        .network(channel)
-        .contract(contract)
-        .submit(fn, { arguments: argsOf(req.body) });
-      return reply.send({
-        txId: r.transactionId,
-        blockNumber: r.blockNumber,
-        validationCode: r.validationCode,
-        result: r.result,
-      });
-    },
+  app.get('/openapi.json', async () => openApi());
+  app.get('/docs', async (_req, reply) =>
+    reply.type('text/html; charset=utf-8').send(renderDocsPage(openApi())),
   );
 
-  app.post<{ Params: TxParams }>(
-    '/api/v1/channels/:channel/contracts/:contract/evaluate/:fn',
-    async (req, reply) => {
-      const { channel, contract, fn } = req.params;
-      requireChannel(channel);
-      checkName(contract, 'contract');
-      checkName(fn, 'function');
-      const gw = client(req.headers[IDENTITY_HEADER] as string | undefined);
-      const result = await gw
-        .network(channel)
-        .contract(contract)
-        .evaluate(fn, { arguments: argsOf(req.body) });
-      return reply.send({ result });
-    },
-  );
+  registerContractRoutes(app, { gateway, connectAs });
+  registerLedgerRoutes(app, gateway);
+  registerProofRoute(app, gateway);
 
-  app.get<{ Params: { channel: string } }>('/api/v1/channels/:channel/height', async (req) => {
-    const channel = requireChannel(req.params.channel);
-    return { channel, height: gateway.peerFor(channel).height(channel) };
+  // A WebSocket upgrade of this path is served by attachEventsSocket; a plain GET lands here.
+  app.get<{ Params: { channel: string } }>('/api/v1/channels/:channel/events', async (req) => {
+    requireChannel(gateway, req.params.channel);
+    throw new ConsortiaError(
+      RestErrorCodes.UPGRADE_REQUIRED,
+      'the events endpoint speaks WebSocket: connect with a WebSocket client (ws://.../events?fromBlock=0)',
+    );
   });
-
-  app.get<{ Params: { channel: string }; Querystring: { from?: string; limit?: string } }>(
-    '/api/v1/channels/:channel/blocks',
-    async (req) => {
-      const channel = requireChannel(req.params.channel);
-      const peer = gateway.peerFor(channel);
-      const height = peer.height(channel);
-      const limit = Math.min(req.query.limit ? blockNumberParam(req.query.limit) : 20, 500);
-      const from = req.query.from ? blockNumberParam(req.query.from) : Math.max(0, height - limit);
-      const blocks = [];
-      for (let n = from; n < Math.min(height, from + limit); n++)
-        blocks.push(blockView(peer.getBlock(channel, n)!));
-      return { channel, height, blocks };
-    },
-  );
-
-  app.get<{ Params: { channel: string; n: string } }>('/api/v1/channels/:channel/blocks/:n', async (req) => {
-    const channel = requireChannel(req.params.channel);
-    const n = blockNumberParam(req.params.n);
-    const bytes = gateway.peerFor(channel).getBlock(channel, n);
-    if (!bytes)
-      throw new ConsortiaError('UNKNOWN_BLOCK', `channel ${channel} has no block ${n}`, {
-        channel,
-        block: n,
-      });
-    return blockView(bytes);
-  });
-
-  app.get<{ Params: { channel: string; txId: string } }>(
-    '/api/v1/channels/:channel/transactions/:txId',
-    async (req) => {
-      const channel = requireChannel(req.params.channel);
-      const txId = req.params.txId.toLowerCase();
-      if (!/^[0-9a-f]{64}$/.test(txId))
-        throw new ConsortiaError('INVALID_ARGUMENT', 'a transaction id is 64 hex characters');
-      const peer = gateway.peerFor(channel);
-      const status = peer.txStatus(channel, txId);
-      if (!status)
-        throw new ConsortiaError('UNKNOWN_TRANSACTION', `channel ${channel} has no transaction ${txId}`, {
-          channel,
-          txId,
-        });
-      const block = blockView(peer.getBlock(channel, status.blockNumber)!);
-      const envelope = block.transactions[status.txIndex];
-      return {
-        blockNumber: status.blockNumber,
-        validationCode: validationCodeName(status.validationCode),
-        transaction: envelope,
-      };
-    },
-  );
+  attachEventsSocket(app, { gateway, logger: opts.logger });
 
   return app;
 }

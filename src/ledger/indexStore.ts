@@ -14,6 +14,7 @@ import {
   u64Key,
 } from './keys.js';
 import type { PreparedBlock } from './prepareBlock.js';
+import { applyPrivateBatch } from './privateBatch.js';
 
 /** Version of the on-disk layout; stored in `meta` and checked on open. */
 export const FORMAT_VERSION = 1;
@@ -113,6 +114,8 @@ export class IndexStore {
   readonly state: BinDb;
   readonly keyPolicies: BinDb;
   readonly history: BinDb;
+  /** Private data: hashed state, blockToLive schedule, missing records (see privateBatch.ts). */
+  readonly private: BinDb;
 
   private constructor(root: RootDatabase) {
     this.#root = root;
@@ -124,6 +127,7 @@ export class IndexStore {
     this.state = sub('state');
     this.keyPolicies = sub('keyPolicies');
     this.history = sub('history');
+    this.private = sub('private');
   }
 
   /** Opens (or creates) the index file. Throws LEDGER_CORRUPT when it is not an LMDB file. */
@@ -177,30 +181,42 @@ export class IndexStore {
 
   /** Writes everything a block changes, its index entry and the savepoint in one LMDB transaction. */
   apply(p: PreparedBlock, loc: BlockLocation): void {
-    this.#root.transactionSync(() => {
-      for (const w of p.writes) {
-        const hKey = historyKey(w.sKey, p.number, w.tx);
-        if (w.value === undefined) {
-          this.state.removeSync(w.sKey);
-          this.history.putSync(hKey, HISTORY_DELETE);
-        } else {
-          this.state.putSync(w.sKey, encodeStateValue(p.number, w.tx, w.value));
-          this.history.putSync(hKey, HISTORY_WRITE);
-        }
+    this.#root.transactionSync(() => this.#write(p, loc), COMMIT_FLAGS);
+  }
+
+  /**
+   * `apply` as an asynchronous LMDB transaction: lmdb's write thread takes the lock and commits
+   * (waiting for the previous flush there), so the caller's thread is not blocked meanwhile. A
+   * child transaction, so a throw rolls the whole block back.
+   */
+  async applyAsync(p: PreparedBlock, loc: BlockLocation): Promise<void> {
+    await this.#root.childTransaction(() => this.#write(p, loc));
+  }
+
+  #write(p: PreparedBlock, loc: BlockLocation): void {
+    for (const w of p.writes) {
+      const hKey = historyKey(w.sKey, p.number, w.tx);
+      if (w.value === undefined) {
+        this.state.removeSync(w.sKey);
+        this.history.putSync(hKey, HISTORY_DELETE);
+      } else {
+        this.state.putSync(w.sKey, encodeStateValue(p.number, w.tx, w.value));
+        this.history.putSync(hKey, HISTORY_WRITE);
       }
-      for (const k of p.policies) {
-        if (k.policy === '') this.keyPolicies.removeSync(k.sKey);
-        else this.keyPolicies.putSync(k.sKey, Buffer.from(k.policy, 'utf8'));
+    }
+    for (const k of p.policies) {
+      if (k.policy === '') this.keyPolicies.removeSync(k.sKey);
+      else this.keyPolicies.putSync(k.sKey, Buffer.from(k.policy, 'utf8'));
+    }
+    applyPrivateBatch(this.private, p.private, p.number, () => this.channelConfig);
+    for (const t of p.txIds) {
+      if (!this.txIndex.doesExist(t.key)) {
+        this.txIndex.putSync(t.key, encodeTxLocation(p.number, t.tx, t.code));
       }
-      for (const t of p.txIds) {
-        if (!this.txIndex.doesExist(t.key)) {
-          this.txIndex.putSync(t.key, encodeTxLocation(p.number, t.tx, t.code));
-        }
-      }
-      if (p.config !== undefined) this.meta.putSync(META_CONFIG, asBuffer(p.config));
-      this.blockIndex.putSync(u64Key(p.number), encodeBlockLocation(loc));
-      this.meta.putSync(META_SAVEPOINT, u64Key(p.number));
-    }, COMMIT_FLAGS);
+    }
+    if (p.config !== undefined) this.meta.putSync(META_CONFIG, asBuffer(p.config));
+    this.blockIndex.putSync(u64Key(p.number), encodeBlockLocation(loc));
+    this.meta.putSync(META_SAVEPOINT, u64Key(p.number));
   }
 
   /** SHA-256 over every state entry (key, version, value) and then every key policy, in key order. */

@@ -15,6 +15,7 @@ import {
 } from './keys.js';
 import { BLOCKS_DIR, INDEX_FILE, prepareDir } from './ledgerDir.js';
 import { prepareBlock } from './prepareBlock.js';
+import { type BlockPrivateData, type PrivateEntry, PrivateStore } from './privateStore.js';
 import { readHistory } from './readHistory.js';
 import { type Recovered, recoverSegments } from './recoverSegments.js';
 import { fsyncDir, type SegmentStore } from './segmentStore.js';
@@ -63,6 +64,7 @@ export class Ledger implements StateReader {
   readonly #segments: SegmentStore;
   readonly #release: () => void;
   readonly #fault: number | undefined;
+  readonly #private: PrivateStore;
   #height: number;
   #lastHash: Uint8Array | undefined;
   #closed = false;
@@ -79,6 +81,7 @@ export class Ledger implements StateReader {
     this.#lastHash = opts.tip.lastHash;
     this.recoveryReport = opts.report;
     this.#fault = faultBlock(opts.dir);
+    this.#private = new PrivateStore({ dir: opts.dir, db: opts.index.private });
   }
 
   /**
@@ -195,6 +198,23 @@ export class Ledger implements StateReader {
    * @example
    * const policy = ledger.getKeyPolicy('asset', 'a1') ?? contractPolicy;
    */
+  /**
+   * Private data of a key hash: the hashed state, with the plaintext on a member peer that holds it.
+   *
+   * @example
+   * ledger.getPrivateEntry('private-notes', 'telco-ab', privateKeyHash('note-1'))?.version;
+   */
+  getPrivateEntry(ns: string, collection: string, keyHash: Uint8Array): PrivateEntry | undefined {
+    this.#assertOpen();
+    return this.#private.get(ns, collection, keyHash);
+  }
+
+  /** The private data store: missing records, reconciliation, the hashed state digest. */
+  get privateData(): PrivateStore {
+    this.#assertOpen();
+    return this.#private;
+  }
+
   getKeyPolicy(ns: string, key: string): string | undefined {
     this.#assertOpen();
     return this.#index.keyPolicies.getBinary(stateKey(ns, key))?.toString('utf8');
@@ -270,13 +290,18 @@ export class Ledger implements StateReader {
    * Commits a validated block atomically: appends it (with its validation codes) to the block
    * store and fsyncs, then in one LMDB transaction applies the writes of its valid transactions,
    * history, transaction index, config and savepoint. `txs` are the parsed envelopes, in block
-   * order, when the caller has them. Commits must not overlap.
+   * order, when the caller has them. A member peer passes the plaintext private data it received
+   * (`privateData`); it is stored in the same commit. Commits must not overlap.
    *
    * @example
    * const block = { ...parseBlock(bytes), validationCodes: codes };
    * await ledger.commitBlock(block, txs);
    */
-  async commitBlock(block: ParsedBlock, txs?: readonly (ParsedTx | undefined)[]): Promise<void> {
+  async commitBlock(
+    block: ParsedBlock,
+    txs?: readonly (ParsedTx | undefined)[],
+    privateData?: BlockPrivateData,
+  ): Promise<void> {
     this.#assertOpen();
     if (block.channel !== this.channel) {
       throw new ConsortiaError(
@@ -301,13 +326,17 @@ export class Ledger implements StateReader {
       );
     }
     const prepared = prepareBlock(block, txs);
+    this.#private.stage(prepared.private, block.number, privateData);
     const bytes = withValidationCodes(block, block.validationCodes);
-    const rec = this.#segments.append(bytes);
+    // Asynchronous (thread pool, lmdb's write thread): other peers, the orderer and endorsements
+    // of this process keep running while this block is flushed.
+    const rec = await this.#segments.appendAsync(bytes);
     // Test hook (CONSORTIA_FAULT=crash-after-append:<n>): die between the fsync and the index commit.
     if (this.#fault === block.number) process.kill(process.pid, 'SIGKILL');
     try {
-      this.#index.apply(prepared, { ...rec, hash: block.hash });
+      await this.#index.applyAsync(prepared, { ...rec, hash: block.hash });
     } catch (err) {
+      this.#private.afterCommit(prepared.private, false);
       this.#segments.undoAppend(rec);
       throw new ConsortiaError(
         LedgerErrorCodes.LEDGER_IO,
@@ -316,6 +345,7 @@ export class Ledger implements StateReader {
         { cause: err },
       );
     }
+    this.#private.afterCommit(prepared.private, true);
     this.#height = block.number + 1;
     this.#lastHash = block.hash;
   }
@@ -342,6 +372,7 @@ export class Ledger implements StateReader {
     if (this.#closed) return;
     this.#closed = true;
     this.#segments.close();
+    this.#private.close();
     await this.#index.close();
     this.#release();
   }

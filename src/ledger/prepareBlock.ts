@@ -2,6 +2,7 @@ import { bytesEqual, ConsortiaError, isConsortiaError } from '../common/index.js
 import { type ParsedBlock, type ParsedTx, parseEnvelope, ValidationCode } from '../protocol/index.js';
 import { LedgerErrorCodes } from './errors.js';
 import { stateKey, txIdKey } from './keys.js';
+import { PrivateBatch } from './privateBatch.js';
 
 /** A state change: a put of `value`, or a delete when `value` is undefined. */
 export interface StateWrite {
@@ -31,7 +32,8 @@ export interface PreparedBlock {
   readonly txIds: readonly TxIdEntry[];
   /** Bytes of the channel config set by the last valid config transaction of the block. */
   readonly config: Uint8Array | undefined;
-  // Private data (collections' hashed writes and the private store) will be carried here.
+  /** Hashed writes of private data collections (and, once staged, member peers' values). */
+  readonly private: PrivateBatch;
 }
 
 function txAt(
@@ -93,6 +95,7 @@ export function prepareBlock(block: ParsedBlock, txs?: readonly (ParsedTx | unde
   const policies: PolicyWrite[] = [];
   const txIds: TxIdEntry[] = [];
   let config: Uint8Array | undefined;
+  const pvt = new PrivateBatch();
   for (let i = 0; i < block.envelopes.length; i++) {
     const tx = txAt(block, txs, i);
     if (tx === undefined) continue;
@@ -114,8 +117,8 @@ export function prepareBlock(block: ParsedBlock, txs?: readonly (ParsedTx | unde
       for (const p of ns.keyPolicies) {
         policies.push({ sKey: keyOf(block, i, ns.namespace, p.key), policy: p.policy });
       }
-      // ns.collections (private data hashes) are not stored yet: private data is a later layer.
+      if (ns.collections.length > 0) pvt.add(i, ns);
     }
   }
-  return { number: block.number, hash: block.hash, writes, policies, txIds, config };
+  return { number: block.number, hash: block.hash, writes, policies, txIds, config, private: pvt };
 }

@@ -98,6 +98,46 @@ export class SegmentStore {
     return { segment: this.#segment, offset, length: block.byteLength };
   }
 
+  /**
+   * `append` without blocking the thread: the write and the fdatasync run on libuv's thread
+   * pool. Appends must not overlap (a ledger commits one block at a time).
+   */
+  async appendAsync(block: Uint8Array): Promise<AppendedRecord> {
+    const record = encodeSegmentRecord(block);
+    let offset = this.#size;
+    try {
+      if (this.#size > 0 && this.#size + record.byteLength > this.#maxBytes) {
+        this.#closeAppendFd();
+        this.#segment += 1;
+        this.#size = 0;
+        offset = 0;
+      }
+      const fd = this.#openForAppend();
+      let done = 0;
+      while (done < record.byteLength) {
+        const at = done;
+        done += await new Promise<number>((resolve, reject) =>
+          fs.write(fd, record, at, record.byteLength - at, null, (err, n) =>
+            err ? reject(err) : resolve(n),
+          ),
+        );
+      }
+      await new Promise<void>((resolve, reject) =>
+        fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())),
+      );
+    } catch (err) {
+      this.#cutBack(offset);
+      throw new ConsortiaError(
+        LedgerErrorCodes.LEDGER_IO,
+        `could not append a block to ${this.fileOf(this.#segment)}: ${(err as Error).message}; free disk space or fix the storage and retry`,
+        { file: this.fileOf(this.#segment) },
+        { cause: err },
+      );
+    }
+    this.#size = offset + record.byteLength;
+    return { segment: this.#segment, offset, length: block.byteLength };
+  }
+
   /** Removes the record just appended (its index write failed), so that the block can be retried. */
   undoAppend(rec: AppendedRecord): void {
     if (rec.segment !== this.#segment) {

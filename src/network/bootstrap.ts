@@ -111,6 +111,7 @@ export function channelConfigFor(
       version: c.version,
       sequence: 1,
       endorsementPolicy: c.endorsementPolicy,
+      ...(c.collections ? { collections: c.collections } : {}),
     })),
   });
 }

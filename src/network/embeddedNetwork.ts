@@ -14,6 +14,7 @@ import {
   type NetworkConfigInput,
   parseNetworkConfig,
 } from './networkConfig.js';
+import { embeddedPrivateDataTransport, type PrivateDataFilter } from './privateDataTransport.js';
 import type { OrdererHandle, PeerHandle } from './types.js';
 import { loadWalletIdentity, readIdentityDir, type WalletIdentity } from './wallet.js';
 
@@ -26,6 +27,10 @@ export interface EmbeddedNetworkOptions {
   readonly contractTimeoutMs?: number;
   /** Run contracts in this thread instead of the sandboxed worker pool (tests only). */
   readonly contractsInProcess?: boolean;
+  /** How often peers retry pulling private data they missed (ms); 0 only on `reconcilePrivateData`. */
+  readonly reconcileIntervalMs?: number;
+  /** Test hook: private data messages it returns false for are dropped (as if the peer were down). */
+  readonly privateDataFilter?: PrivateDataFilter;
 }
 
 /** Adapts an in-process peer to the handle the gateway uses. */
@@ -113,6 +118,12 @@ export class EmbeddedNetwork {
       dataDir: layout.nodeDir(opts.dataDir, ordererOrg, ordererNode),
     });
     const peers: Peer[] = [];
+    let started: EmbeddedNetwork | undefined;
+    const privateDataTransport = embeddedPrivateDataTransport({
+      channelPeers: (channel) => (started ? [...(started.#members.get(channel) ?? [])] : []),
+      allPeers: () => peers,
+      filter: opts.privateDataFilter,
+    });
     for (const org of config.orgs) {
       for (const name of org.peers) {
         const id = readIdentityDir(layout.nodeDir(opts.dataDir, org.name, name), `${org.name}.${name}`);
@@ -124,11 +135,16 @@ export class EmbeddedNetwork {
             signer: id.signer,
             dataDir: layout.nodeDir(opts.dataDir, org.name, name),
             executor,
+            privateDataTransport,
+            ...(opts.reconcileIntervalMs === undefined
+              ? {}
+              : { reconcileIntervalMs: opts.reconcileIntervalMs }),
           }),
         );
       }
     }
     const net = new EmbeddedNetwork(opts.dataDir, config, peers, orderer, runtime, logger);
+    started = net;
     try {
       for (const channel of channelsOnDisk(opts.dataDir)) {
         const genesis = new Uint8Array(readFileSync(layout.genesis(opts.dataDir, channel)));

@@ -5,6 +5,17 @@ const name = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'names use letters, digits, _ . - (max 64)');
 
+/** A private data collection of a contract; left-out settings take DEFAULT_COLLECTION's values. */
+const CollectionSchema = z.object({
+  name: z.string(),
+  memberOrgs: z.array(name).min(1),
+  requiredPeerCount: z.number().int().default(0),
+  maxPeerCount: z.number().int().default(3),
+  blockToLive: z.number().int().default(0),
+  memberOnlyRead: z.boolean().default(true),
+  memberOnlyWrite: z.boolean().default(true),
+});
+
 const UserSchema = z.union([
   name,
   z.object({
@@ -59,6 +70,8 @@ export const NetworkConfigSchema = z.object({
               endorsementPolicy: z.string().default('MAJORITY Endorsement'),
               /** Module path of the contract; built-in contracts are found by name. */
               path: z.string().optional(),
+              /** Private data collections (docs/private-data.md). */
+              collections: z.array(CollectionSchema).optional(),
             }),
           )
           .default([]),
@@ -89,6 +102,22 @@ export const DEFAULT_NETWORK: NetworkConfigInput = {
         { name: 'did-registry', version: '1.0', endorsementPolicy: 'MAJORITY Endorsement' },
         { name: 'attestations', version: '1.0', endorsementPolicy: 'MAJORITY Endorsement' },
         { name: 'iot-trust', version: '1.0', endorsementPolicy: 'MAJORITY Endorsement' },
+        {
+          name: 'private-notes',
+          version: '1.0',
+          endorsementPolicy: "OutOf(1, 'TelcoA.member', 'TelcoB.member')",
+          collections: [
+            { name: 'telco-ab', memberOrgs: ['TelcoA', 'TelcoB'], requiredPeerCount: 1, maxPeerCount: 3 },
+            {
+              name: 'telco-ab-shortlived',
+              memberOrgs: ['TelcoA', 'TelcoB'],
+              requiredPeerCount: 1,
+              maxPeerCount: 3,
+              blockToLive: 3,
+            },
+          ],
+        },
+        { name: 'carsharing', version: '1.0', endorsementPolicy: 'MAJORITY Endorsement' },
       ],
     },
   ],
@@ -118,6 +147,16 @@ export function parseNetworkConfig(value: unknown): NetworkConfig {
         channel: ch.name,
         org: unknown,
       });
+    }
+    for (const c of ch.contracts) {
+      const outsider = c.collections?.flatMap((col) => col.memberOrgs).find((o) => !ch.orgs.includes(o));
+      if (outsider) {
+        throw new ConsortiaError(
+          'INVALID_NETWORK_CONFIG',
+          `a collection of contract ${c.name} on channel ${ch.name} names org ${outsider}, which is not in the channel`,
+          { channel: ch.name, contract: c.name, org: outsider },
+        );
+      }
     }
   }
   return cfg;

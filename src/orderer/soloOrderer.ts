@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { ConsortiaError } from '../common/index.js';
-import { type Signer, verifyBytes } from '../crypto/index.js';
+import type { Signer } from '../crypto/index.js';
 import { Ledger } from '../ledger/index.js';
-import { ChannelContext, toPolicySigner, validateConfigTx } from '../peer/index.js';
+import { ChannelContext, sharedSignatureVerifier, toPolicySigner, validateConfigTx } from '../peer/index.js';
 import {
   blockSigningBytes,
   decodeChannelConfig,
@@ -129,7 +129,12 @@ export class SoloOrderer {
         `the envelope creator is not a valid member: ${(err as Error).message}`,
       );
     }
-    if (!verifyBytes(creator.publicKey, tx.payloadBytes, tx.signature)) {
+    const signed = await sharedSignatureVerifier().verify({
+      key: creator.publicKey,
+      data: tx.payloadBytes,
+      signature: tx.signature,
+    });
+    if (!signed) {
       throw new ConsortiaError(
         'BAD_SIGNATURE',
         'the envelope signature does not verify with the creator certificate',
@@ -138,6 +143,9 @@ export class SoloOrderer {
     if (!ch.context.satisfies(ch.context.policy('Writers'), [toPolicySigner(creator)])) {
       throw new ConsortiaError('FORBIDDEN', `${creator.mspId} may not write to channel ${tx.channel}`);
     }
+    // The signature was checked off this thread: the orderer may have begun stopping meanwhile.
+    if (this.#stopped)
+      throw new ConsortiaError('ORDERER_STOPPED', 'the orderer is shutting down; retry on another orderer');
     if (tx.type === 'config') {
       // Config updates are checked now and ordered alone, after what is pending.
       await validateConfigTx(tx, ch.context, at);

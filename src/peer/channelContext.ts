@@ -36,6 +36,14 @@ export class ChannelContext {
   readonly #policies: ReadonlyMap<ChannelPolicyName, Policy>;
   readonly #contracts: ReadonlyMap<string, ContractEntry>;
   readonly #identityCache = new Map<string, { mspId: string; cert: Uint8Array }>();
+  /**
+   * MSP decisions at one point in time (a block's timestamp), per identity and role. A block's
+   * transactions are checked at the block time, so its creators and endorsers are decided once
+   * per block; the memo starts over at another time. CRLs only change with a config
+   * transaction, which builds a new context.
+   */
+  #decisionsAt = Number.NaN;
+  readonly #decisions = new Map<string, ValidatedIdentity | { readonly error: unknown }>();
 
   private constructor(config: ChannelConfig, msps: MspManager) {
     this.config = config;
@@ -106,7 +114,38 @@ export class ChannelContext {
    * to check validity at: the block time when validating, so every peer decides alike.
    */
   resolveIdentity(identityBytes: Uint8Array, at: Date, role?: Role | 'member'): ValidatedIdentity {
-    const key = Buffer.from(identityBytes).toString('latin1');
+    const key = Buffer.from(
+      identityBytes.buffer,
+      identityBytes.byteOffset,
+      identityBytes.byteLength,
+    ).toString('latin1');
+    const time = at.getTime();
+    if (time !== this.#decisionsAt || this.#decisions.size >= 10_000) {
+      this.#decisions.clear();
+      this.#decisionsAt = time;
+    }
+    const decisionKey = `${role ?? ''}|${key}`;
+    const known = this.#decisions.get(decisionKey);
+    if (known !== undefined) {
+      if ('error' in known) throw known.error;
+      return known;
+    }
+    try {
+      const id = this.#decide(key, identityBytes, at, role);
+      this.#decisions.set(decisionKey, id);
+      return id;
+    } catch (error) {
+      this.#decisions.set(decisionKey, { error });
+      throw error;
+    }
+  }
+
+  #decide(
+    key: string,
+    identityBytes: Uint8Array,
+    at: Date,
+    role: Role | 'member' | undefined,
+  ): ValidatedIdentity {
     let id = this.#identityCache.get(key);
     if (!id) {
       const decoded = decodeIdentity(identityBytes);

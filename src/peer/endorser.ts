@@ -11,6 +11,8 @@ import {
   parseSignedProposal,
 } from '../protocol/index.js';
 import { type ChannelContext, toPolicySigner } from './channelContext.js';
+import { collectionAccess } from './collections.js';
+import { disseminateWrites, type PrivateDataService } from './privateData.js';
 import type { ContractExecutor, PeerLedger } from './types.js';
 
 /**
@@ -35,6 +37,8 @@ export function statusForCode(code: string): number {
     case 'ENDORSER_FAILED':
       return 500;
     case 'CONTRACT_NOT_INSTALLED':
+    case 'PRIVATE_DATA_UNAVAILABLE':
+    case 'PRIVATE_DATA_DISSEMINATION_FAILED':
       return 503;
     default:
       if (code.startsWith('CERT_') || code.startsWith('NOT_')) return 403;
@@ -63,6 +67,8 @@ export interface EndorserOptions {
   readonly signer: Signer;
   readonly executor: ContractExecutor;
   readonly channel: (name: string) => EndorserChannel | undefined;
+  /** Private data: collection membership of this peer, and dissemination of private writes. */
+  readonly privateData?: PrivateDataService;
 }
 
 /**
@@ -142,6 +148,7 @@ export class Endorser {
               attributes: creator.attributes,
             },
             transient,
+            collections: collectionAccess(contract.definition, this.#opts.privateData?.mspId),
           },
         },
         ledger,
@@ -154,6 +161,17 @@ export class Endorser {
           message: e.message,
           payload: utf8(JSON.stringify(e)),
         });
+      }
+      if (mode === 'transaction') {
+        const pvt = this.#opts.privateData;
+        await disseminateWrites(
+          pvt,
+          proposal.channel,
+          proposal.txId,
+          contract.definition,
+          sim.privateWrites,
+          ledger.height,
+        );
       }
       const resultBytes = utf8(JSON.stringify(sim.result ?? null));
       if (mode === 'query')

@@ -15,8 +15,14 @@ import {
 import { ChannelContext } from './channelContext.js';
 import { Endorser } from './endorser.js';
 import { type BlockEvent, EventHub } from './eventHub.js';
+import { PrivateDataService, type ReconcileResult } from './privateData.js';
+import type { PrivateDataTransport } from './privateDataTransport.js';
+import { Reconciler } from './reconciler.js';
 import type { ContractEventRecord, ContractExecutor } from './types.js';
-import { validateBlock } from './validateBlock.js';
+import { type BlockSignaturePrefetch, prefetchBlockSignatures, validateBlock } from './validateBlock.js';
+
+/** How many blocks past the height a peer starts checking signatures for ahead of validation. */
+const PREFETCH_BLOCKS = 16;
 
 export interface PeerOptions {
   readonly mspId: string;
@@ -26,6 +32,10 @@ export interface PeerOptions {
   /** Directory of this peer; ledgers live in `<dataDir>/ledgers/<channel>/`. */
   readonly dataDir: string;
   readonly executor: ContractExecutor;
+  /** How this peer sends and pulls private data (none: it keeps only what it endorses itself). */
+  readonly privateDataTransport?: PrivateDataTransport;
+  /** How often to retry pulling missed private data (ms). Default 2000; 0: only `reconcilePrivateData`. */
+  readonly reconcileIntervalMs?: number;
 }
 
 interface PeerChannel {
@@ -55,13 +65,26 @@ export class Peer {
   readonly #opts: PeerOptions;
   readonly #channels = new Map<string, PeerChannel>();
   readonly #endorser: Endorser;
+  readonly #private: PrivateDataService;
+  readonly #reconciler: Reconciler;
 
   constructor(opts: Readonly<PeerOptions>) {
     this.#opts = opts;
     this.mspId = opts.mspId;
     this.name = opts.name;
     this.identityBytes = encodeIdentity(opts.mspId, opts.certDer);
+    this.#private = new PrivateDataService({
+      self: { id: this.id, mspId: opts.mspId },
+      transport: opts.privateDataTransport,
+      channel: (name) => this.#channels.get(name),
+    });
+    this.#reconciler = new Reconciler({
+      service: this.#private,
+      channels: () => [...this.#channels.keys()],
+      intervalMs: opts.reconcileIntervalMs ?? 2000,
+    });
     this.#endorser = new Endorser({
+      privateData: this.#private,
       identityBytes: this.identityBytes,
       signer: opts.signer,
       executor: opts.executor,
@@ -108,6 +131,7 @@ export class Peer {
       );
     const context = await ChannelContext.fromConfig(decodeChannelConfig(configBytes));
     this.#channels.set(genesis.channel, { context, ledger, queue: Promise.resolve() });
+    this.#reconciler.wake();
   }
 
   channels(): string[] {
@@ -155,13 +179,23 @@ export class Peer {
    */
   deliverBlock(channel: string, blockBytes: Uint8Array): Promise<void> {
     const ch = this.#channel(channel);
-    const run = ch.queue.then(() => this.#commit(ch, blockBytes));
+    // Start checking the block's signatures now (in worker threads), so that they overlap the
+    // commit of the blocks queued before it; validation itself still runs in block order.
+    let early: BlockSignaturePrefetch | undefined;
+    try {
+      const block = parseBlock(blockBytes);
+      const ahead = block.number - ch.ledger.height;
+      if (ahead >= 0 && ahead < PREFETCH_BLOCKS) early = prefetchBlockSignatures(block, ch.context);
+    } catch {
+      // #commit reports a block that does not parse
+    }
+    const run = ch.queue.then(() => this.#commit(ch, blockBytes, early));
     ch.queue = run.catch(() => undefined);
     return run;
   }
 
-  async #commit(ch: PeerChannel, blockBytes: Uint8Array): Promise<void> {
-    const block: ParsedBlock = parseBlock(blockBytes);
+  async #commit(ch: PeerChannel, blockBytes: Uint8Array, early?: BlockSignaturePrefetch): Promise<void> {
+    const block: ParsedBlock = early?.block ?? parseBlock(blockBytes);
     const { ledger } = ch;
     if (block.channel !== ledger.channel) {
       throw new ConsortiaError(
@@ -185,13 +219,36 @@ export class Peer {
       );
     }
     ch.context.verifyBlockSignatures(block);
-    const v = await validateBlock(block, ch.context, ledger);
-    await ledger.commitBlock({ ...block, validationCodes: v.codes }, v.txs);
+    const v = await validateBlock(block, ch.context, ledger, early);
+    const pvt = this.#private.forBlock(ch.context, v.codes, v.txs);
+    await ledger.commitBlock({ ...block, validationCodes: v.codes }, v.txs, pvt);
+    this.#private.committed(ledger.channel, v.txs, ledger.height);
+    if (pvt && pvt.missing.length > 0) this.#reconciler.wake();
     ch.context = v.context;
     this.events.publish(blockEvent(block, v.codes, v.txs));
   }
 
+  /**
+   * Keeps private data another peer (of org `fromMspId`, as the transport authenticated it) sent
+   * for a transaction it endorsed; throws when this peer may keep none of it.
+   */
+  receivePrivateData(message: Uint8Array, fromMspId: string): void {
+    this.#private.receive(message, fromMspId);
+  }
+
+  /** Answers another member peer's reconciliation pull with what its org may see. */
+  servePrivateData(message: Uint8Array, fromMspId: string): Uint8Array {
+    return this.#private.serve(message, fromMspId);
+  }
+
+  /** Pulls the private data this peer missed on `channel` from other member peers now. */
+  reconcilePrivateData(channel: string): Promise<ReconcileResult> {
+    this.#channel(channel);
+    return this.#reconciler.run(channel);
+  }
+
   async close(): Promise<void> {
+    await this.#reconciler.close();
     for (const ch of this.#channels.values()) {
       await ch.queue;
       await ch.ledger.close();

@@ -13,10 +13,12 @@ import {
   ValidationCode,
 } from '../protocol/index.js';
 import { type ChannelContext, toPolicySigner } from './channelContext.js';
+import { checkPrivateData, type PrivateHashReader, recordPrivateWrites } from './privateValidation.js';
+import { type SignatureCheck, type SignatureVerifier, sharedSignatureVerifier } from './signatureVerifier.js';
 import { validateConfigTx } from './validateConfigTx.js';
 
-/** What validation reads of the committed ledger. */
-export interface ValidationLedger {
+/** What validation reads of the committed ledger (with the private data hashed state). */
+export interface ValidationLedger extends PrivateHashReader {
   hasTxId(txId: string): boolean;
   getState(
     ns: string,
@@ -56,6 +58,96 @@ function keyPolicy(text: string): Policy | null {
   return p;
 }
 
+/** A checked signature: the exact key, data and signature objects, and the answer. */
+interface CheckedSignature extends SignatureCheck {
+  readonly ok: boolean;
+}
+
+/**
+ * The envelopes of a block, parsed, with the signatures they carry already sent off to be
+ * checked (in worker threads). Signature answers are pure functions of key, data and
+ * signature, so validation may use them whatever happened to the channel in between; it looks
+ * them up by the identical objects and checks anything else itself.
+ */
+export interface BlockSignaturePrefetch {
+  readonly block: ParsedBlock;
+  /** One entry per envelope: the parsed transaction, or why it did not parse. */
+  readonly parsed: readonly (ParsedTx | { readonly error: unknown })[];
+  /** Per transaction index, the signatures checked ahead. */
+  readonly checked: Promise<ReadonlyMap<number, readonly CheckedSignature[]>>;
+}
+
+/**
+ * Parses a block's envelopes and starts checking their creator and endorsement signatures in
+ * one batch, with identities resolved in `ctx` at the block's time. Call it as soon as a block
+ * arrives, so the checks overlap the commit of the blocks before it.
+ *
+ * @example
+ * const prefetch = prefetchBlockSignatures(block, ctx);
+ * // … commit the previous block …
+ * const v = await validateBlock(block, ctx, ledger, prefetch);
+ */
+export function prefetchBlockSignatures(
+  block: ParsedBlock,
+  ctx: ChannelContext,
+  verifier: SignatureVerifier = sharedSignatureVerifier(),
+): BlockSignaturePrefetch {
+  const at = new Date(block.timestamp);
+  const parsed = block.envelopes.map((e) => {
+    try {
+      return parseEnvelope(e);
+    } catch (error) {
+      return { error };
+    }
+  });
+  const checks: SignatureCheck[] = [];
+  const owner: number[] = [];
+  parsed.forEach((tx, i) => {
+    if ('error' in tx || tx.type !== 'endorser' || tx.channel !== ctx.channel) return;
+    try {
+      const creator = ctx.resolveIdentity(tx.creatorBytes, at);
+      checks.push({ key: creator.publicKey, data: tx.payloadBytes, signature: tx.signature });
+      owner.push(i);
+    } catch {
+      // validation reports the bad creator
+    }
+    for (const e of tx.endorsements) {
+      try {
+        const id = ctx.resolveIdentity(e.endorser, at, 'peer');
+        const data = endorsementSigningBytes(tx.responsePayloadBytes, e.endorser);
+        checks.push({ key: id.publicKey, data, signature: e.signature });
+        owner.push(i);
+      } catch {
+        // not a valid endorser: it is not counted
+      }
+    }
+  });
+  const checked = verifier.verifyAll(checks).then((answers) => {
+    const byTx = new Map<number, CheckedSignature[]>();
+    checks.forEach((c, k) => {
+      const i = owner[k]!;
+      let list = byTx.get(i);
+      if (!list) {
+        list = [];
+        byTx.set(i, list);
+      }
+      list.push({ ...c, ok: answers[k]! });
+    });
+    return byTx;
+  });
+  return { block, parsed, checked };
+}
+
+/** Answers a signature check from the prefetched ones when they hold it, else checks it here. */
+type SignatureAnswer = (key: SignatureCheck['key'], signature: Uint8Array, data: () => Uint8Array) => boolean;
+
+function answerer(checked: readonly CheckedSignature[] | undefined): SignatureAnswer {
+  return (key, signature, data) => {
+    const hit = checked?.find((c) => c.signature === signature && c.key === key);
+    return hit ? hit.ok : verifyBytes(key, data(), signature);
+  };
+}
+
 /**
  * Validates every transaction of a block, as every committing peer does, and returns one code
  * per transaction. Checks, in order: structure, channel, duplicate txid (in the ledger and
@@ -63,12 +155,21 @@ function keyPolicy(text: string): Policy | null {
  * (or key-level) policy, and MVCC versions of reads and range reads against the committed state
  * plus the writes of earlier valid transactions of the same block.
  * Time-dependent checks use the block's timestamp, so every peer reaches the same verdict.
+ * Signatures are checked in one batch off this thread (see `prefetchBlockSignatures`); pass a
+ * prefetch started earlier for this block to overlap that work with other commits.
+ *
+ * @example
+ * const v = await validateBlock(block, ctx, ledger);
+ * await ledger.commitBlock({ ...block, validationCodes: v.codes }, v.txs);
  */
 export async function validateBlock(
   block: ParsedBlock,
   ctx: ChannelContext,
   ledger: ValidationLedger,
+  prefetch?: BlockSignaturePrefetch,
 ): Promise<BlockValidation> {
+  const pre = prefetch?.block === block ? prefetch : prefetchBlockSignatures(block, ctx);
+  const checked = await pre.checked;
   const n = block.envelopes.length;
   const codes = new Uint8Array(n);
   const txs: (ParsedTx | undefined)[] = new Array(n);
@@ -80,14 +181,14 @@ export async function validateBlock(
   let context = ctx;
 
   for (let i = 0; i < n; i++) {
-    let tx: ParsedTx;
-    try {
-      tx = parseEnvelope(block.envelopes[i]!);
-    } catch (err) {
+    const parsed = pre.parsed[i]!;
+    if ('error' in parsed) {
+      const err = parsed.error;
       codes[i] = isConsortiaError(err, 'BAD_TXID') ? ValidationCode.BAD_TXID : ValidationCode.BAD_PAYLOAD;
       reasons.set(i, (err as Error).message);
       continue;
     }
+    const tx: ParsedTx = parsed;
     txs[i] = tx;
     const fail = (code: number, why: string) => {
       codes[i] = code;
@@ -127,15 +228,24 @@ export async function validateBlock(
       fail(ValidationCode.BAD_CREATOR, `${creator.mspId} does not satisfy the channel Writers policy`);
       continue;
     }
-    if (!verifyBytes(creator.publicKey, tx.payloadBytes, tx.signature)) {
+    const answer = answerer(checked.get(i));
+    if (!answer(creator.publicKey, tx.signature, () => tx.payloadBytes)) {
       fail(ValidationCode.BAD_SIGNATURE, 'the envelope signature does not verify with the creator key');
       continue;
     }
-    const code = validateEndorserTx(tx, context, at, ledger, written, keyPolicies);
+    const code = validateEndorserTx(tx, context, at, ledger, written, keyPolicies, answer);
     if (code.code !== ValidationCode.VALID) {
       fail(code.code, code.why);
       continue;
     }
+    const rwset = tx.responsePayload.results?.ns ?? [];
+    const definition = (name: string) => context.contract(name)?.definition;
+    const pvt = checkPrivateData({ rwset, creatorMspId: creator.mspId, definition }, ledger, written);
+    if (pvt) {
+      fail(pvt.code, pvt.why);
+      continue;
+    }
+    recordPrivateWrites(rwset, written);
     codes[i] = ValidationCode.VALID;
     for (const ns of tx.responsePayload.results?.ns ?? []) {
       for (const w of ns.writes) written.add(ns.namespace + sep + w.key);
@@ -152,6 +262,7 @@ function validateEndorserTx(
   ledger: ValidationLedger,
   written: ReadonlySet<string>,
   keyPolicies: ReadonlyMap<string, string>,
+  answer: SignatureAnswer,
 ): { code: number; why: string } {
   const rp = tx.responsePayload;
   if (Buffer.compare(rp.proposalHash, tx.proposal.hash) !== 0) {
@@ -205,7 +316,9 @@ function validateEndorserTx(
       continue;
     }
     if (ids.has(id.id)) continue;
-    if (!verifyBytes(id.publicKey, endorsementSigningBytes(tx.responsePayloadBytes, e.endorser), e.signature))
+    if (
+      !answer(id.publicKey, e.signature, () => endorsementSigningBytes(tx.responsePayloadBytes, e.endorser))
+    )
       continue;
     ids.add(id.id);
     signers.push(toPolicySigner(id));

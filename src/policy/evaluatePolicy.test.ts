@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConsortiaError } from '../common/index.js';
 import { signatureChecker } from './compilePolicy.js';
@@ -20,9 +19,6 @@ import {
   validatePolicy,
 } from './index.js';
 
-/** Fixed so that the property tests are deterministic. */
-const SEED = 20_251_123;
-
 const NP = parsePolicy(
   `AND('Regulator.member', OutOf(2, 'TelcoA.member', 'TelcoB.member', 'TelcoC.member'))`,
 );
@@ -36,10 +32,6 @@ function s(id: string, mspId: string, role: SignerRole = 'peer'): PolicySigner {
 
 function signature(root: PolicyNode): Policy {
   return { kind: 'signature', root, text: formatPolicy(root) };
-}
-
-function accepts(role: PrincipalRole, signerRole: SignerRole): boolean {
-  return role === 'member' || role === signerRole;
 }
 
 describe('evaluatePolicy: signature policies', () => {
@@ -277,178 +269,5 @@ describe('policyOrgs and minimalSignerSets', () => {
     expect(minimalSignerSets(parsePolicy('MAJORITY Endorsement'), peers('A', 'B', 'C'), 16, ORGS4)).toEqual([
       ['A', 'B', 'C'],
     ]);
-  });
-});
-
-// ---- property tests -------------------------------------------------------------------------
-
-const POOL = ['A', 'B', 'C'];
-
-const principalArb = (orgs: readonly string[]) =>
-  fc
-    .record({ mspId: fc.constantFrom(...orgs), role: fc.constantFrom(...PRINCIPAL_ROLES) })
-    .map((principal): PolicyNode => ({ kind: 'principal', principal }));
-
-/** Small policies over few orgs, so principals share orgs and compete for signers. */
-const sharedNodeArb: fc.Arbitrary<PolicyNode> = fc.letrec<{ node: PolicyNode; outOf: PolicyNode }>((tie) => ({
-  node: fc.oneof({ maxDepth: 3, depthIdentifier: 'eval' }, principalArb(POOL), tie('outOf')),
-  outOf: fc
-    .array(tie('node'), { minLength: 1, maxLength: 3, depthIdentifier: 'eval' })
-    .chain((rules) =>
-      fc.integer({ min: 1, max: rules.length }).map((n): PolicyNode => ({ kind: 'outOf', n, rules })),
-    ),
-})).node;
-
-const metaArb: fc.Arbitrary<Policy> = fc
-  .record({
-    rule: fc.constantFrom('ANY' as const, 'MAJORITY' as const, 'ALL' as const),
-    subPolicy: fc.constantFrom(...META_SUB_POLICIES),
-  })
-  .map((m): Policy => ({ kind: 'implicitMeta', ...m, text: `${m.rule} ${m.subPolicy}` }));
-
-const anyPolicyArb = fc.oneof(sharedNodeArb.map(signature), metaArb);
-
-const signerArb = fc.record({ mspId: fc.constantFrom(...POOL, 'Z'), role: fc.constantFrom(...SIGNER_ROLES) });
-const signersArb = fc
-  .array(signerArb, { maxLength: 6 })
-  .map((list) => list.map((x, i): PolicySigner => ({ id: `s${i}`, ...x })));
-const ctxArb = fc.subarray(POOL).map((orgs) => ({ orgs }));
-
-function countLeaves(node: PolicyNode): number {
-  return node.kind === 'principal' ? 1 : node.rules.reduce((sum, r) => sum + countLeaves(r), 0);
-}
-
-/** Brute force: try every injective assignment of signers to principals. */
-function bruteForce(root: PolicyNode, signers: readonly PolicySigner[]): boolean {
-  const leaves: PolicyNode[] = [];
-  const collect = (n: PolicyNode): void => {
-    if (n.kind === 'principal') leaves.push(n);
-    else for (const r of n.rules) collect(r);
-  };
-  collect(root);
-  const met = new Set<PolicyNode>();
-  const holds = (n: PolicyNode): boolean =>
-    n.kind === 'principal' ? met.has(n) : n.rules.filter(holds).length >= n.n;
-  const used = new Set<number>();
-  const go = (i: number): boolean => {
-    if (i === leaves.length) return holds(root);
-    if (go(i + 1)) return true;
-    const leaf = leaves[i] as Extract<PolicyNode, { kind: 'principal' }>;
-    for (let j = 0; j < signers.length; j++) {
-      const sg = signers[j] as PolicySigner;
-      if (used.has(j) || sg.mspId !== leaf.principal.mspId || !accepts(leaf.principal.role, sg.role))
-        continue;
-      used.add(j);
-      met.add(leaf);
-      const ok = go(i + 1);
-      met.delete(leaf);
-      used.delete(j);
-      if (ok) return true;
-    }
-    return false;
-  };
-  return go(0);
-}
-
-describe('evaluatePolicy properties', () => {
-  it('is monotone: adding a signer never turns true into false', () => {
-    fc.assert(
-      fc.property(anyPolicyArb, signersArb, signerArb, ctxArb, (policy, signers, extra, ctx) => {
-        const before = evaluatePolicy(policy, signers, ctx);
-        const after = evaluatePolicy(policy, [...signers, { id: 'extra', ...extra }], ctx);
-        expect(!before || after).toBe(true);
-      }),
-      { numRuns: 1000, seed: SEED },
-    );
-  });
-
-  it('counts duplicated signers once', () => {
-    fc.assert(
-      fc.property(anyPolicyArb, signersArb, ctxArb, fc.array(fc.nat()), (policy, signers, ctx, picks) => {
-        const dups =
-          signers.length === 0 ? [] : picks.map((k) => signers[k % signers.length] as PolicySigner);
-        const mixed = [...signers, ...dups].reverse();
-        expect(evaluatePolicy(policy, mixed, ctx)).toBe(evaluatePolicy(policy, signers, ctx));
-      }),
-      { numRuns: 1000, seed: SEED },
-    );
-  });
-
-  it('equals a brute-force count over distinct-org principals', () => {
-    const orgs = ['O1', 'O2', 'O3', 'O4', 'O5', 'O6'];
-    const arb = fc.shuffledSubarray(orgs, { minLength: 1 }).chain((chosen) =>
-      fc.tuple(
-        fc.array(fc.constantFrom(...PRINCIPAL_ROLES), {
-          minLength: chosen.length,
-          maxLength: chosen.length,
-        }),
-        fc.integer({ min: 1, max: chosen.length }),
-        fc.constant(chosen),
-      ),
-    );
-    const signerArb6 = fc
-      .array(fc.record({ mspId: fc.constantFrom(...orgs), role: fc.constantFrom(...SIGNER_ROLES) }), {
-        maxLength: 8,
-      })
-      .map((list) => list.map((x, i): PolicySigner => ({ id: `s${i}`, ...x })));
-    fc.assert(
-      fc.property(arb, signerArb6, ([roles, n, chosen], signers) => {
-        const rules = chosen.map(
-          (mspId, i): PolicyNode => ({
-            kind: 'principal',
-            principal: { mspId, role: roles[i] as PrincipalRole },
-          }),
-        );
-        const policy = signature({ kind: 'outOf', n, rules });
-        const count = rules.filter(
-          (r) =>
-            r.kind === 'principal' &&
-            signers.some((sg) => sg.mspId === r.principal.mspId && accepts(r.principal.role, sg.role)),
-        ).length;
-        expect(evaluatePolicy(policy, signers, NO_CTX)).toBe(count >= n);
-        expect(explainPolicy(policy, signers, NO_CTX).satisfied).toBe(count >= n);
-      }),
-      { numRuns: 1000, seed: SEED },
-    );
-  });
-
-  it('equals a brute-force assignment search when principals share orgs', () => {
-    const backtrackingOnly = { witnessSteps: 1e9, searchSteps: 0 };
-    const minimalDemandOnly = { witnessSteps: 0, searchSteps: 1e9 };
-    fc.assert(
-      fc.property(
-        sharedNodeArb.filter((n) => countLeaves(n) <= 7),
-        signersArb,
-        (root, signers) => {
-          const expected = bruteForce(root, signers);
-          const label = expected ? 'satisfied' : 'unsatisfied';
-          expect(evaluatePolicy(signature(root), signers, NO_CTX)).toBe(expected);
-          expect(signatureChecker(root, backtrackingOnly)(signers)).toBe(label);
-          expect(signatureChecker(root, minimalDemandOnly)(signers)).toBe(label);
-        },
-      ),
-      { numRuns: 5000, seed: SEED },
-    );
-  });
-
-  it('minimal signer sets satisfy the policy and are minimal', () => {
-    fc.assert(
-      fc.property(sharedNodeArb.map(signature), fc.subarray(POOL), (policy, orgs) => {
-        const available = orgs.flatMap((mspId) => SIGNER_ROLES.map((role) => ({ mspId, role })));
-        const sets = minimalSignerSets(policy, available, 100);
-        const signersOf = (set: readonly string[]) =>
-          available.filter((a) => set.includes(a.mspId)).map((a, i) => ({ id: `${a.mspId}-${i}`, ...a }));
-        for (let i = 0; i < sets.length; i++) {
-          const set = sets[i] as string[];
-          expect(evaluatePolicy(policy, signersOf(set), NO_CTX)).toBe(true);
-          for (const org of set) {
-            expect(evaluatePolicy(policy, signersOf(set.filter((o) => o !== org)), NO_CTX)).toBe(false);
-          }
-          if (i > 0) expect(set.length).toBeGreaterThanOrEqual((sets[i - 1] as string[]).length);
-        }
-        expect(sets.length > 0).toBe(evaluatePolicy(policy, signersOf(orgs), NO_CTX));
-      }),
-      { numRuns: 300, seed: SEED },
-    );
   });
 });

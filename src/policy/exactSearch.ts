@@ -10,7 +10,10 @@ export interface SearchLimits {
   readonly searchSteps: number;
 }
 
-/** A compiled node. Leaves have `n === -1`; `slot` is -1 for a leaf whose org no other leaf names. */
+/**
+ * A compiled node. Leaves have `n === -1`; `slot` is -1 for a leaf whose org no other leaf names,
+ * and for the leaf of a meta condition, which uses no signer.
+ */
 export interface CNode {
   readonly n: number;
   readonly kids: readonly CNode[];
@@ -35,7 +38,10 @@ function leq(a: Vec, b: Vec): boolean {
 /** What an `ExactSearch` works on; `masks` and `counts` are refilled by the caller per evaluation. */
 export interface ExactSearchOptions {
   readonly root: CNode;
-  /** Role bits present per org (all orgs the policy names). */
+  /**
+   * Role bits present per org (all orgs the policy names), then one entry per meta condition of
+   * the policy (bit 1 when it holds), which its leaves read like an org nobody else names.
+   */
   readonly masks: Uint8Array;
   /** [admin, peer, client, orderer, total] signer counts per shared org. */
   readonly counts: Int32Array;

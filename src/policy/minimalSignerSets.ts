@@ -15,7 +15,10 @@ const MAX_TRIES = 1 << 16;
  * Minimal sets of orgs whose available signers together satisfy `policy`, smallest first (then in
  * the order orgs first appear in `available`). Each entry of `available` is a distinct signer.
  * No returned set contains another. Stops after `limit` sets, or after trying 65,536 candidate
- * sets. Meta-policies are judged against `ctx.orgs`, by default the orgs in `available`.
+ * sets. Meta-policies and meta terms are judged against `ctx.orgs`, by default the orgs in
+ * `available`, as `evaluatePolicy` judges them: for `AND('Regulator.admin', MAJORITY Admins)` over
+ * [Regulator, A, B, C] the sets are Regulator and two of A, B, C, since Regulator's admin also counts
+ * toward the majority.
  *
  * @example
  * minimalSignerSets(parsePolicy(`OutOf(2, 'A.peer', 'B.peer', 'C.peer')`),

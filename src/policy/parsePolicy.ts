@@ -34,7 +34,8 @@ const META_SUBS: ReadonlyMap<string, ImplicitMetaSubPolicy> = new Map(
 
 const ROLES = new Set<string>(PRINCIPAL_ROLES);
 const ROLE_LIST = PRINCIPAL_ROLES.join(', ');
-const CALL_EXPECTED = "AND, OR, OutOf or a quoted principal such as 'Org1.member'";
+const CALL_EXPECTED =
+  "AND, OR, OutOf, a quoted principal such as 'Org1.member' or a meta term such as MAJORITY Admins";
 
 function isWs(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
@@ -66,7 +67,8 @@ function showChar(ch: string): string {
 class PolicyParser {
   readonly #text: string;
   #pos = 0;
-  #principals = 0;
+  /** Principals and meta terms seen so far. */
+  #terms = 0;
 
   constructor(text: string) {
     this.#text = text;
@@ -83,13 +85,19 @@ class PolicyParser {
       );
     }
     const word = this.#wordAt(this.#pos);
-    if (word !== '' && META_RULES.has(word.toLowerCase())) return this.#parseMeta(word);
+    if (word !== '' && META_RULES.has(word.toLowerCase())) {
+      // A meta term that is the whole text is an implicit meta-policy, as before meta terms could nest.
+      const { rule, subPolicy } = this.#parseMetaTerm(word);
+      this.#expectEnd();
+      return Object.freeze({ kind: 'implicitMeta', rule, subPolicy, text: `${rule} ${subPolicy}` });
+    }
     const root = this.#parseExpr(0);
     this.#expectEnd();
     return Object.freeze({ kind: 'signature', root, text: formatPolicy(root) });
   }
 
-  #parseMeta(word: string): Policy {
+  /** Parses `RULE SubPolicy` starting with the rule `word` at the current position. */
+  #parseMetaTerm(word: string): { rule: ImplicitMetaRule; subPolicy: ImplicitMetaSubPolicy } {
     const rule = META_RULES.get(word.toLowerCase()) as ImplicitMetaRule;
     this.#pos += word.length;
     const afterRule = this.#pos;
@@ -108,8 +116,7 @@ class PolicyParser {
       );
     }
     this.#pos += subWord.length;
-    this.#expectEnd();
-    return Object.freeze({ kind: 'implicitMeta', rule, subPolicy, text: `${rule} ${subPolicy}` });
+    return { rule, subPolicy };
   }
 
   #parseExpr(depth: number): PolicyNode {
@@ -132,12 +139,9 @@ class PolicyParser {
       return this.#parseCall(kw, depth + 1);
     }
     if (META_RULES.has(kw)) {
-      throw this.#error(
-        start,
-        `a meta-policy such as '${word} Writers' must be the whole policy, not part of AND/OR/OutOf`,
-        CALL_EXPECTED,
-        `'${snippet(word)}'`,
-      );
+      this.#countTerm(start);
+      const { rule, subPolicy } = this.#parseMetaTerm(word);
+      return Object.freeze({ kind: 'meta', rule, subPolicy });
     }
     throw this.#expected(start, CALL_EXPECTED);
   }
@@ -203,13 +207,7 @@ class PolicyParser {
         'end of input',
       );
     }
-    if (++this.#principals > MAX_POLICY_PRINCIPALS) {
-      throw new ConsortiaError(
-        POLICY_ERRORS.POLICY_TOO_COMPLEX,
-        `policy too complex at position ${qPos}: at most ${MAX_POLICY_PRINCIPALS} principals are allowed; split the policy`,
-        { position: qPos, limit: MAX_POLICY_PRINCIPALS },
-      );
-    }
+    this.#countTerm(qPos);
     const content = text.slice(qPos + 1, end);
     const dot = content.lastIndexOf('.');
     if (dot < 0) {
@@ -243,6 +241,17 @@ class PolicyParser {
       kind: 'principal',
       principal: Object.freeze({ mspId, role: role as PrincipalRole }),
     });
+  }
+
+  /** Counts a principal or meta term starting at `pos` against `MAX_POLICY_PRINCIPALS`. */
+  #countTerm(pos: number): void {
+    if (++this.#terms > MAX_POLICY_PRINCIPALS) {
+      throw new ConsortiaError(
+        POLICY_ERRORS.POLICY_TOO_COMPLEX,
+        `policy too complex at position ${pos}: at most ${MAX_POLICY_PRINCIPALS} principals and meta terms are allowed; split the policy`,
+        { position: pos, limit: MAX_POLICY_PRINCIPALS },
+      );
+    }
   }
 
   #skipWs(): void {
@@ -309,15 +318,18 @@ class PolicyParser {
 
 /**
  * Parses a policy in Fabric's syntax: a signature policy built from `AND`, `OR` and
- * `OutOf(n, ...)` over quoted principals `'MSPID.role'`, or an implicit meta-policy such as
- * `MAJORITY Admins` (the whole text). Keywords are case-insensitive and whitespace may appear
- * between any tokens. Throws `POLICY_SYNTAX` naming the 0-based position of the problem, or
- * `POLICY_TOO_COMPLEX` beyond 32 nested calls or 1024 principals. The result is frozen and its
- * `text` is the canonical form.
+ * `OutOf(n, ...)` over quoted principals `'MSPID.role'` and meta terms such as `MAJORITY Admins`,
+ * or an implicit meta-policy (a meta term that is the whole text). Inside a signature policy a
+ * meta term becomes a `{ kind: 'meta' }` node, a condition on the channel's orgs judged over all
+ * the signers as the whole-text meta-policy is (see `evaluatePolicy`). Keywords are
+ * case-insensitive and whitespace may appear between any tokens. Throws `POLICY_SYNTAX` naming the
+ * 0-based position of the problem, or `POLICY_TOO_COMPLEX` beyond 32 nested calls or 1024
+ * principals and meta terms. The result is frozen and its `text` is the canonical form.
  *
  * @example
  * const p = parsePolicy(`AND('Regulator.member', OutOf(2, 'TelcoA.member', 'TelcoB.member', 'TelcoC.member'))`);
  * parsePolicy('MAJORITY Admins'); // { kind: 'implicitMeta', rule: 'MAJORITY', subPolicy: 'Admins', ... }
+ * parsePolicy(`AND('Regulator.admin', MAJORITY Admins)`).text; // "AND('Regulator.admin', MAJORITY Admins)"
  */
 export function parsePolicy(text: string): Policy {
   if (typeof text !== 'string') {

@@ -9,11 +9,19 @@ export interface Principal {
 
 /**
  * A node of a signature policy. `AND(a, b)` is `outOf(2, [a, b])` and `OR(a, b)` is
- * `outOf(1, [a, b])`, as in Fabric's `NOutOf`.
+ * `outOf(1, [a, b])`, as in Fabric's `NOutOf`. A `meta` node is a meta term such as
+ * `MAJORITY Admins` used inside `AND` / `OR` / `OutOf`. A meta term is never the root of a
+ * signature policy: a policy that is only a meta term is an `implicitMeta` policy.
+ *
+ * A meta term is a condition on the channel's orgs (`ctx.orgs`), judged over all the signers
+ * exactly as the whole-text implicit meta-policy is (Fabric evaluates sub-policies independently):
+ * a signer that meets a principal also counts toward a meta term, and a meta term counts orgs, not
+ * signers. Among the principals each signer counts once: a signer meets at most one principal.
  */
 export type PolicyNode =
   | { readonly kind: 'principal'; readonly principal: Principal }
-  | { readonly kind: 'outOf'; readonly n: number; readonly rules: readonly PolicyNode[] };
+  | { readonly kind: 'outOf'; readonly n: number; readonly rules: readonly PolicyNode[] }
+  | { readonly kind: 'meta'; readonly rule: ImplicitMetaRule; readonly subPolicy: ImplicitMetaSubPolicy };
 
 /** The rule of an implicit meta-policy such as `MAJORITY Admins`. */
 export type ImplicitMetaRule = 'ANY' | 'MAJORITY' | 'ALL';
@@ -55,7 +63,7 @@ export interface PolicySigner {
 
 /** What evaluation needs from the channel. */
 export interface EvaluationContext {
-  /** The channel's member orgs (MSP ids), used by implicit meta-policies. */
+  /** The channel's member orgs (MSP ids), used by implicit meta-policies and meta terms. */
   readonly orgs: readonly string[];
 }
 

@@ -14,10 +14,20 @@ function invalid(reason: string): ConsortiaError {
   );
 }
 
+function checkMeta(rule: unknown, subPolicy: unknown): void {
+  if (typeof rule !== 'string' || !RULES.has(rule))
+    throw invalid(`unknown meta-policy rule '${String(rule)}'`);
+  if (typeof subPolicy !== 'string' || !SUBS.has(subPolicy)) {
+    throw invalid(`unknown sub-policy '${String(subPolicy)}'`);
+  }
+}
+
 /**
  * Checks a policy object built in code (a parsed policy is always valid): `OutOf` counts are
- * integers between 1 and the number of rules, roles and meta names are known, and the size
- * limits hold. Throws `POLICY_INVALID` or `POLICY_TOO_COMPLEX`.
+ * integers between 1 and the number of rules, roles and meta names are known, a meta term is not
+ * the root of a signature policy (use `kind: 'implicitMeta'` for that, as `parsePolicy` does), and
+ * the size limits hold (each meta term counts as one principal). Throws `POLICY_INVALID` or
+ * `POLICY_TOO_COMPLEX`.
  *
  * @example
  * validatePolicy({ kind: 'signature', text: '', root: { kind: 'outOf', n: 3, rules: [] } }); // throws POLICY_INVALID
@@ -25,12 +35,20 @@ function invalid(reason: string): ConsortiaError {
 export function validatePolicy(policy: Policy): void {
   if (policy === null || typeof policy !== 'object') throw invalid('the policy is not an object');
   if (policy.kind === 'implicitMeta') {
-    if (!RULES.has(policy.rule)) throw invalid(`unknown meta-policy rule '${String(policy.rule)}'`);
-    if (!SUBS.has(policy.subPolicy)) throw invalid(`unknown sub-policy '${String(policy.subPolicy)}'`);
+    checkMeta(policy.rule, policy.subPolicy);
     return;
   }
   if (policy.kind !== 'signature') throw invalid(`unknown policy kind '${String((policy as Policy).kind)}'`);
-  let principals = 0;
+  let terms = 0;
+  const countTerm = (): void => {
+    if (++terms > MAX_POLICY_PRINCIPALS) {
+      throw new ConsortiaError(
+        POLICY_ERRORS.POLICY_TOO_COMPLEX,
+        `policy too complex: at most ${MAX_POLICY_PRINCIPALS} principals and meta terms are allowed; split the policy`,
+        { position: 0, limit: MAX_POLICY_PRINCIPALS },
+      );
+    }
+  };
   const walk = (node: PolicyNode, depth: number): void => {
     if (node === null || typeof node !== 'object') throw invalid('a policy node is not an object');
     if (node.kind === 'principal') {
@@ -39,13 +57,17 @@ export function validatePolicy(policy: Policy): void {
         throw invalid('a principal has no MSP id');
       }
       if (!ROLES.has(p.role)) throw invalid(`principal '${p.mspId}' has unknown role '${String(p.role)}'`);
-      if (++principals > MAX_POLICY_PRINCIPALS) {
-        throw new ConsortiaError(
-          POLICY_ERRORS.POLICY_TOO_COMPLEX,
-          `policy too complex: at most ${MAX_POLICY_PRINCIPALS} principals are allowed; split the policy`,
-          { position: 0, limit: MAX_POLICY_PRINCIPALS },
+      countTerm();
+      return;
+    }
+    if (node.kind === 'meta') {
+      if (depth === 0) {
+        throw invalid(
+          `the root of a signature policy is the meta term '${String(node.rule)} ${String(node.subPolicy)}'; use kind 'implicitMeta' for a policy that is only a meta term`,
         );
       }
+      checkMeta(node.rule, node.subPolicy);
+      countTerm();
       return;
     }
     if (node.kind !== 'outOf' || !Array.isArray(node.rules))

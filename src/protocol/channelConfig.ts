@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConsortiaError, canonicalJson, fromUtf8, utf8 } from '../common/index.js';
+import { CollectionConfigSchema, checkCollections } from './collectionConfig.js';
 
 const name = z
   .string()
@@ -25,6 +26,8 @@ export const ContractDefinitionSchema = z.object({
   version: z.string().min(1).max(64),
   sequence: z.number().int().min(1),
   endorsementPolicy: z.string().min(1),
+  /** Private data collections of the contract (see docs/private-data.md). */
+  collections: z.array(CollectionConfigSchema).optional(),
 });
 
 export const BatchConfigSchema = z.object({
@@ -113,6 +116,7 @@ export function validateChannelConfig(value: unknown): ChannelConfig {
       },
     );
   }
+  for (const [i, c] of cfg.contracts.entries()) checkCollections(c.name, i, c.collections ?? []);
   if (cfg.ordering.signaturesRequired > cfg.ordererOrgs.length) {
     throw new ConsortiaError(
       'INVALID_CONFIG',

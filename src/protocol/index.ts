@@ -22,6 +22,12 @@ export {
   validateChannelConfig,
 } from './channelConfig.js';
 export {
+  type CollectionConfig,
+  CollectionConfigSchema,
+  checkCollections,
+  DEFAULT_COLLECTION,
+} from './collectionConfig.js';
+export {
   assembleConfigTransaction,
   configSigningBytes,
   encodeConfigTransaction,
@@ -42,11 +48,15 @@ export {
 export { ProtocolErrorCodes } from './errors.js';
 export {
   type BlockSignature,
+  type CollectionHashedRwSet,
+  CollectionHashedRwSetSchema,
   type ConfigTransaction,
   ConfigTransactionSchema,
   type ContractEvent,
   ContractEventSchema,
   type Endorsement,
+  type HashedRead,
+  type HashedWrite,
   type Identity,
   type KeyPolicyWrite,
   KeyPolicyWriteSchema,
@@ -65,6 +75,30 @@ export {
   VersionSchema,
 } from './gen/consortia_pb.js';
 export { decodeIdentity, encodeIdentity } from './identity.js';
+export {
+  type CollectionPvtWrites,
+  collectionPvtHash,
+  encodeCollectionPvtWrites,
+  hashedCollection,
+  keyHashHex,
+  matchesHashedWrites,
+  type NsPvtWrites,
+  type PvtReadInput,
+  type PvtWrite,
+  privateKeyHash,
+  privateValueHash,
+} from './privateData.js';
+export {
+  decodePrivateDataMessage,
+  encodePrivateDataMessage,
+  type PrivateDataMessage,
+  type PrivateDataPull,
+  type PrivateDataPulled,
+  type PrivateDataPullItem,
+  type PrivateDataPush,
+  type PulledEntry,
+  pushWrites,
+} from './privateDataMessages.js';
 export {
   computeTxId,
   decodeArgs,

@@ -18,6 +18,7 @@ describe('ValidationCode / validationCodeName', () => {
       BAD_RESPONSE: 11,
       INVALID_CONFIG: 12,
       EXPIRED_CHAINCODE: 13,
+      COLLECTION_POLICY_FAILURE: 14,
       NOT_VALIDATED: 255,
     });
   });
@@ -35,7 +36,7 @@ describe('ValidationCode / validationCodeName', () => {
   });
 
   it('names unknown codes UNKNOWN_<n>', () => {
-    expect(validationCodeName(14)).toBe('UNKNOWN_14');
+    expect(validationCodeName(15)).toBe('UNKNOWN_15');
     expect(validationCodeName(254)).toBe('UNKNOWN_254');
     expect(validationCodeName(256)).toBe('UNKNOWN_256');
     expect(validationCodeName(-1)).toBe('UNKNOWN_-1');

@@ -17,6 +17,8 @@ export const ValidationCode = {
   BAD_RESPONSE: 11,
   INVALID_CONFIG: 12,
   EXPIRED_CHAINCODE: 13,
+  /** A private data write the collection does not allow (member-only write, unknown collection). */
+  COLLECTION_POLICY_FAILURE: 14,
   NOT_VALIDATED: 255,
 } as const;
 

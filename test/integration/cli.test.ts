@@ -116,7 +116,7 @@ describe('the consortia command', () => {
     expect(JSON.parse(q2.stdout).result.owner).toBe('Ann');
     again.child.kill('SIGINT');
     await once(again.child, 'exit');
-  });
+  }, 240_000);
 
   it('refuses a foreign data dir and a bad port with one clear line', async () => {
     const dir = tempDir();
@@ -131,5 +131,5 @@ describe('the consortia command', () => {
     const v = await runCli(['verify', '--data-dir', dir]);
     expect(v.code).toBe(1);
     expect(v.stderr).toMatch(/^error DATA_DIR_FOREIGN: /);
-  });
+  }, 120_000);
 });

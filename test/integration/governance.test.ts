@@ -54,15 +54,25 @@ describe('governance models for channel changes (seed 002)', () => {
   });
 
   it("centralised (one named org's admin): the regulator alone decides, the others together cannot", async () => {
-    expect(await attempt({ kind: 'set-governance', model: 'centralised', org: 'Regulator' }, ['TelcoA', 'TelcoB', 'TelcoC'])).toBe('VALID');
+    expect(
+      await attempt({ kind: 'set-governance', model: 'centralised', org: 'Regulator' }, [
+        'TelcoA',
+        'TelcoB',
+        'TelcoC',
+      ]),
+    ).toBe('VALID');
     expect(t.gateway.peerFor(CH).channelConfig(CH).policies.Admins).toBe("OR('Regulator.admin')");
     expect(await attempt(batchChange(), ['TelcoA', 'TelcoB', 'TelcoC'])).toBe('INVALID_CONFIG');
     expect(await attempt(batchChange(), ['Regulator'])).toBe('VALID');
   });
 
   it('hybrid (the regulator AND a majority of admins): neither side alone suffices', async () => {
-    expect(await attempt({ kind: 'set-governance', model: 'hybrid', org: 'Regulator' }, ['Regulator'])).toBe('VALID');
-    expect(t.gateway.peerFor(CH).channelConfig(CH).policies.Admins).toBe("AND('Regulator.admin', MAJORITY Admins)");
+    expect(await attempt({ kind: 'set-governance', model: 'hybrid', org: 'Regulator' }, ['Regulator'])).toBe(
+      'VALID',
+    );
+    expect(t.gateway.peerFor(CH).channelConfig(CH).policies.Admins).toBe(
+      "AND('Regulator.admin', MAJORITY Admins)",
+    );
     expect(await attempt(batchChange(), ['Regulator'])).toBe('INVALID_CONFIG');
     expect(await attempt(batchChange(), ['TelcoA', 'TelcoB', 'TelcoC'])).toBe('INVALID_CONFIG');
     expect(await attempt(batchChange(), ['Regulator', 'TelcoA'])).toBe('INVALID_CONFIG');
@@ -71,7 +81,11 @@ describe('governance models for channel changes (seed 002)', () => {
 
   it('an org may still update its own CRL alone under any model', async () => {
     const crl = await (await CertificateAuthority.load(layout.caDir(t.dataDir, 'TelcoC'))).crl();
-    expect(await attempt({ kind: 'set-crl', mspId: 'TelcoC', crls: [toBase64(crl)] }, ['TelcoC'])).toBe('VALID');
-    expect(await attempt({ kind: 'set-crl', mspId: 'TelcoB', crls: [toBase64(crl)] }, ['TelcoC'])).toBe('INVALID_CONFIG');
+    expect(await attempt({ kind: 'set-crl', mspId: 'TelcoC', crls: [toBase64(crl)] }, ['TelcoC'])).toBe(
+      'VALID',
+    );
+    expect(await attempt({ kind: 'set-crl', mspId: 'TelcoB', crls: [toBase64(crl)] }, ['TelcoC'])).toBe(
+      'INVALID_CONFIG',
+    );
   });
 });

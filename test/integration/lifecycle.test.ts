@@ -93,6 +93,7 @@ describe('contract lifecycle: install, approve, commit, upgrade', () => {
 
     const r = await counter.submit('incrementBy', { arguments: { key: 'k', by: 10 } });
     expect(r.result).toBe(11);
+    await t.network.settle(); // submit waits for the client's org peer; peers[0] may still be committing
     const block = parseBlock(t.network.peers[0]!.ledger(CH).getBlock(r.blockNumber)!);
     const tx = block.envelopes.map((e) => parseEnvelope(e)).find((x) => x.txId === r.transactionId);
     expect(tx?.type === 'endorser' && tx.endorsements.length).toBe(1);

@@ -5,14 +5,16 @@ import { runChannelsDemo } from '../demos/channels.js';
 import type { DemoOptions, DemoResult } from '../demos/demoRunner.js';
 import { runIotTrustDemo } from '../demos/iotTrust.js';
 import { runNumberPortabilityDemo } from '../demos/numberPortability.js';
+import { runProofOfDeliveryDemo } from '../demos/proofOfDelivery.js';
 import { action } from '../output.js';
 
 /** The demos `consortia demo <name>` can run. */
-const DEMOS: Readonly<Record<string, (opts: DemoOptions) => Promise<DemoResult>>> = {
+const DEMOS: Readonly<Record<string, (opts: DemoOptions & { bundleOut?: string }) => Promise<DemoResult>>> = {
   'number-portability': runNumberPortabilityDemo,
   channels: runChannelsDemo,
   attestations: runAttestationsDemo,
   'iot-trust': runIotTrustDemo,
+  'proof-of-delivery': runProofOfDeliveryDemo,
 };
 
 export function registerDemo(program: Command): void {
@@ -22,8 +24,9 @@ export function registerDemo(program: Command): void {
       `run a guided, self-checking story on a fresh embedded network (demos: ${Object.keys(DEMOS).join(', ')})`,
     )
     .option('--data-dir <dir>', 'keep the network in this data dir instead of a removed temporary one')
+    .option('--out <file>', 'proof-of-delivery: also write one exported proof bundle to this file')
     .action(
-      action(async (name: string, opts: { dataDir?: string }) => {
+      action(async (name: string, opts: { dataDir?: string; out?: string }) => {
         const run = Object.hasOwn(DEMOS, name) ? DEMOS[name] : undefined;
         if (!run) {
           throw new ConsortiaError(
@@ -34,6 +37,7 @@ export function registerDemo(program: Command): void {
         }
         const result = await run({
           ...(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir }),
+          ...(opts.out === undefined ? {} : { bundleOut: opts.out }),
           out: (line) => process.stdout.write(`${line}\n`),
         });
         const failed = result.steps.find((s) => s.status === 'failed');

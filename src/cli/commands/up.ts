@@ -1,7 +1,14 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConsortiaError } from '../../common/index.js';
-import { createRestServer, GatewayService, registerConfigRoutes } from '../../gateway/index.js';
+import {
+  createRestServer,
+  type DashboardHandle,
+  GatewayMetrics,
+  GatewayService,
+  registerConfigRoutes,
+  registerDashboardRoutes,
+} from '../../gateway/index.js';
 import { EmbeddedNetwork, loadWalletIdentity } from '../../network/index.js';
 import { action, createLogger } from '../output.js';
 
@@ -33,25 +40,30 @@ export function registerUp(program: Command): void {
           const logger = createLogger(opts.logLevel, opts.logFormat);
           const dataDir = resolve(opts.dataDir);
           const network = await EmbeddedNetwork.start({ dataDir, logger });
+          const metrics = new GatewayMetrics();
           const gateway = new GatewayService({
-            peers: network.peerHandles(),
-            orderers: network.ordererHandles(),
-            logger,
-          });
-          const server = await createRestServer({
-            gateway,
-            identities: (label) => {
-              const id = loadWalletIdentity(dataDir, label);
-              return { mspId: id.mspId, certDer: id.certDer, signer: id.signer };
-            },
-            describeContract: (name) => network.contractRuntime().describe(name),
+            peers: network.peerHandles().map((p) => metrics.instrumentPeer(p)),
+            orderers: network.ordererHandles().map((o) => metrics.instrumentOrderer(o)),
             logger,
           });
           const identities = (label: string) => {
             const id = loadWalletIdentity(dataDir, label);
             return { mspId: id.mspId, certDer: id.certDer, signer: id.signer };
           };
-          registerConfigRoutes(server, { gateway, identities, install: (path) => network.installContract(path) });
+          let dashboard: DashboardHandle | undefined;
+          const server = await createRestServer({
+            gateway,
+            identities,
+            describeContract: (name) => network.contractRuntime().describe(name),
+            logger,
+            health: () => dashboard?.healthChecks() ?? {},
+          });
+          registerConfigRoutes(server, {
+            gateway,
+            identities,
+            install: (path) => network.installContract(path),
+          });
+          dashboard = registerDashboardRoutes(server, { gateway, network, dataDir, metrics });
           let address: string;
           try {
             address = await server.listen({ port, host: opts.host });
@@ -70,6 +82,7 @@ export function registerUp(program: Command): void {
                 `  channel:  ${c.name}, height ${network.orderer.height(c.name)}, contracts: ${c.contracts.map((k) => k.name).join(', ') || '(none)'}`,
             ),
             `  gateway:  ${address}   (health: ${address}/healthz)`,
+            `  dashboard: ${address}/   (API docs: ${address}/docs, metrics: ${address}/metrics)`,
             '  identities: pick one per request with the header X-Consortia-Identity, e.g. TelcoA.admin',
             'Press Ctrl+C to stop.',
           ];

@@ -1,0 +1,320 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConsortiaError } from '../../common/index.js';
+import { connect, GatewayService } from '../../gateway/index.js';
+import {
+  EmbeddedNetwork,
+  layout,
+  readDataDirMarker,
+  readIdentityDir,
+  type WalletIdentity,
+} from '../../network/index.js';
+import { type ContractExecutor, Peer } from '../../peer/index.js';
+import {
+  blockSigningBytes,
+  decodeIdentity,
+  encodeBlock,
+  encodeEnvelope,
+  encodeIdentity,
+  newBlockHeader,
+  parseBlock,
+  parseEnvelope,
+  validationCodeName,
+} from '../../protocol/index.js';
+import type { SecondStats } from './benchRecorder.js';
+import { type CpuReport, cpuReport, type MachineInfo, machineInfo, runConcurrently } from './benchRun.js';
+import { type DiskUsage, diskUsage, peerLedgerDir } from './diskUsage.js';
+import { type CryptoSpeed, calibrateCrypto, calibrateParallelVerify, meanSpeed } from './signatureBound.js';
+import { round1 } from './stats.js';
+
+const CHANNEL = 'telecom';
+const CLIENTS = ['TelcoA.admin', 'TelcoB.admin', 'TelcoC.admin', 'Regulator.admin'];
+
+export interface PeerBenchOptions {
+  /** Transactions to pre-build and commit. */
+  readonly txs: number;
+  /** Transactions per block. */
+  readonly blockSize: number;
+  readonly calibrationMs?: number;
+  /**
+   * Where the throw-away network that endorses the transactions lives; given, it is kept, and
+   * its endorsed transactions are reused by later runs (so repeated runs skip endorsement).
+   */
+  readonly sourceDir?: string;
+  readonly onPhase?: (phase: string) => void;
+}
+
+export interface PeerBenchResult {
+  readonly tool: 'consortia bench-peer';
+  readonly formatVersion: 1;
+  readonly machine: MachineInfo;
+  readonly txs: number;
+  readonly blockSize: number;
+  readonly blocks: number;
+  readonly committed: number;
+  readonly committedTps: number;
+  readonly elapsedS: number;
+  readonly invalidByCode: Record<string, number>;
+  readonly cpu: CpuReport;
+  /** P-256 speed: the mean of calibrations just before and just after the commits. */
+  readonly crypto: CryptoSpeed & {
+    readonly before: CryptoSpeed;
+    readonly after: CryptoSpeed;
+    /** Verifications per second of all cores verifying at once (measured after the commits). */
+    readonly allCoresVerifiesPerSecond: number;
+  };
+  /** A committing peer verifies the creator's envelope signature and each of 3 endorsements. */
+  readonly verifiesPerTx: number;
+  /** verifications/s per core × cores ÷ verifiesPerTx. */
+  readonly peerBoundTps: number;
+  readonly boundRatio: number;
+  /** The peer's channel stores (block files + LMDB) after joining and after the last block. */
+  readonly disk: {
+    readonly before: DiskUsage;
+    readonly after: DiskUsage;
+    readonly bytesPerTx: number;
+    readonly allocatedBytesPerTx: number;
+  };
+  /** What the transactions weigh on the wire (means per transaction). */
+  readonly envelopes: EnvelopeAnatomy;
+  readonly timeSeries: SecondStats[];
+}
+
+/** Mean sizes of a transaction's envelope and of the certificates its identities carry. */
+export interface EnvelopeAnatomy {
+  readonly envelopeBytes: number;
+  /** X.509 bytes in the creator and endorser identities (each identity carries its certificate). */
+  readonly certificateBytes: number;
+  readonly endorsements: number;
+}
+
+function anatomyOf(envelopes: readonly Uint8Array[]): EnvelopeAnatomy {
+  let bytes = 0;
+  let certs = 0;
+  let endorsements = 0;
+  for (const e of envelopes) {
+    bytes += e.byteLength;
+    const tx = parseEnvelope(e);
+    if (tx.type !== 'endorser') continue;
+    certs += decodeIdentity(tx.creatorBytes).cert.byteLength;
+    for (const en of tx.endorsements) certs += decodeIdentity(en.endorser).cert.byteLength;
+    endorsements += tx.endorsements.length;
+  }
+  const n = Math.max(1, envelopes.length);
+  return {
+    envelopeBytes: Math.round(bytes / n),
+    certificateBytes: Math.round(certs / n),
+    endorsements: Math.round((endorsements / n) * 10) / 10,
+  };
+}
+
+/** A peer that only commits: it is never asked to endorse. */
+const noExecutor: ContractExecutor = {
+  execute: () => Promise.reject(new ConsortiaError('NOT_SUPPORTED', 'this peer does not endorse')),
+  kindOf: () => undefined,
+};
+
+/**
+ * Endorses `txs` register transactions (asset-registry createAsset, distinct ids) on an
+ * embedded network without ordering them, cuts them into signed blocks of `blockSize` as the
+ * orderer would, then times a fresh peer validating and committing those blocks.
+ *
+ * @example
+ * const r = await runPeerBench({ txs: 5000, blockSize: 100 });
+ * console.log(r.committedTps, r.peerBoundTps);
+ */
+export async function runPeerBench(opts: Readonly<PeerBenchOptions>): Promise<PeerBenchResult> {
+  if (!Number.isInteger(opts.txs) || opts.txs < 1) {
+    throw new ConsortiaError('INVALID_ARGUMENT', '--txs must be a positive integer');
+  }
+  if (!Number.isInteger(opts.blockSize) || opts.blockSize < 1) {
+    throw new ConsortiaError('INVALID_ARGUMENT', '--block-size must be a positive integer');
+  }
+  const phase = opts.onPhase ?? (() => undefined);
+  const machine = machineInfo();
+  const sourceDir = opts.sourceDir ?? mkdtempSync(join(tmpdir(), 'consortia-bench-src-'));
+  const peerDir = mkdtempSync(join(tmpdir(), 'consortia-bench-peer-'));
+  try {
+    const { blocks, genesis, peerId, envelopes } = await buildBlocks(sourceDir, opts, phase);
+    const peer = new Peer({
+      mspId: peerId.mspId,
+      name: peerId.name,
+      certDer: peerId.certDer,
+      signer: peerId.signer,
+      dataDir: peerDir,
+      executor: noExecutor,
+    });
+    await peer.joinChannel(genesis);
+    phase('calibrating P-256');
+    const cryptoBefore = calibrateCrypto(opts.calibrationMs);
+    const ledgerDir = peerLedgerDir(peerDir, CHANNEL);
+    const before = diskUsage(ledgerDir);
+    const invalid = new Map<string, number>();
+    let committed = 0;
+    const perSecond: number[] = [];
+    phase(`committing ${blocks.length} blocks`);
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const off = peer.events.onBlock((e) => {
+      const second = Math.floor((performance.now() - t0) / 1000);
+      for (const tx of e.txs) {
+        if (tx.validationCode === 0) {
+          committed++;
+          perSecond[second] = (perSecond[second] ?? 0) + 1;
+        } else {
+          const name = validationCodeName(tx.validationCode);
+          invalid.set(name, (invalid.get(name) ?? 0) + 1);
+        }
+      }
+    });
+    await Promise.all(blocks.map((b) => peer.deliverBlock(CHANNEL, b)));
+    const elapsedS = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    off();
+    await peer.close();
+    const after = diskUsage(ledgerDir);
+    const cryptoAfter = calibrateCrypto(opts.calibrationMs);
+    const crypto = meanSpeed([cryptoBefore, cryptoAfter]);
+    const allCores = await calibrateParallelVerify(opts.calibrationMs, crypto.cores);
+    const verifiesPerTx = 4;
+    const peerBoundTps = round1((crypto.verifiesPerSecondPerCore * crypto.cores) / verifiesPerTx);
+    const committedTps = round1(committed / elapsedS);
+    return {
+      tool: 'consortia bench-peer',
+      formatVersion: 1,
+      machine,
+      txs: opts.txs,
+      blockSize: opts.blockSize,
+      blocks: blocks.length,
+      committed,
+      committedTps,
+      elapsedS: Math.round(elapsedS * 1000) / 1000,
+      invalidByCode: Object.fromEntries(invalid),
+      cpu: cpuReport(cpu, elapsedS, crypto.cores, committed),
+      crypto: { ...crypto, before: cryptoBefore, after: cryptoAfter, allCoresVerifiesPerSecond: allCores },
+      verifiesPerTx,
+      peerBoundTps,
+      boundRatio: Math.round((committedTps / peerBoundTps) * 1000) / 1000,
+      disk: {
+        before,
+        after,
+        bytesPerTx: Math.round((after.bytes - before.bytes) / opts.txs),
+        allocatedBytesPerTx: Math.round((after.allocatedBytes - before.allocatedBytes) / opts.txs),
+      },
+      envelopes,
+      timeSeries: Array.from({ length: perSecond.length }, (_, t) => ({
+        t,
+        tps: perSecond[t] ?? 0,
+        invalid: 0,
+        reads: 0,
+        p50: 0,
+        p99: 0,
+      })),
+    };
+  } finally {
+    if (opts.sourceDir === undefined) rmSync(sourceDir, { recursive: true, force: true });
+    rmSync(peerDir, { recursive: true, force: true });
+  }
+}
+
+/** Endorses the transactions on a throw-away network and cuts them into orderer-signed blocks. */
+async function buildBlocks(
+  dataDir: string,
+  opts: Readonly<PeerBenchOptions>,
+  phase: (p: string) => void,
+): Promise<{
+  blocks: Uint8Array[];
+  genesis: Uint8Array;
+  peerId: WalletIdentity;
+  envelopes: EnvelopeAnatomy;
+}> {
+  const envelopes =
+    (await loadEnvelopes(dataDir, opts.txs)) ?? (await endorseEnvelopes(dataDir, opts.txs, phase));
+  const { org, nodes } = readDataDirMarker(dataDir)!.network.orderer;
+  const orderer = readIdentityDir(layout.nodeDir(dataDir, org, nodes[0]!), `${org}.${nodes[0]!}`);
+  const ordererBytes = encodeIdentity(orderer.mspId, orderer.certDer);
+  const genesis = new Uint8Array(readFileSync(layout.genesis(dataDir, CHANNEL)));
+  let previousHash = parseBlock(genesis).hash;
+  const blocks: Uint8Array[] = [];
+  let timestamp = Date.now();
+  for (let i = 0, number = 1; i < envelopes.length; i += opts.blockSize, number++) {
+    const batch = envelopes.slice(i, i + opts.blockSize);
+    const header = newBlockHeader({
+      channel: CHANNEL,
+      number,
+      previousHash,
+      envelopes: batch,
+      timestamp: timestamp++,
+    });
+    const signature = await orderer.signer(blockSigningBytes(header, ordererBytes));
+    const block = encodeBlock(header, batch, [{ signer: ordererBytes, signature }]);
+    previousHash = parseBlock(block).hash;
+    blocks.push(block);
+  }
+  const peerId = readIdentityDir(layout.nodeDir(dataDir, 'TelcoA', 'peer0'), 'TelcoA.peer0');
+  return { blocks, genesis, peerId, envelopes: anatomyOf(envelopes) };
+}
+
+const ENVELOPES_FILE = 'bench-peer-envelopes.bin';
+
+/** Envelopes saved by an earlier run in `dataDir`, when there are at least `n`. */
+async function loadEnvelopes(dataDir: string, n: number): Promise<Uint8Array[] | undefined> {
+  const file = join(dataDir, ENVELOPES_FILE);
+  if (!existsSync(file)) return undefined;
+  const buf = readFileSync(file);
+  const out: Uint8Array[] = [];
+  for (let at = 0; at + 4 <= buf.byteLength && out.length < n; ) {
+    const len = buf.readUInt32BE(at);
+    out.push(new Uint8Array(buf.subarray(at + 4, at + 4 + len)));
+    at += 4 + len;
+  }
+  return out.length >= n ? out : undefined;
+}
+
+/** Endorses `n` createAsset transactions on the network in `dataDir` and saves their envelopes. */
+async function endorseEnvelopes(
+  dataDir: string,
+  n: number,
+  phase: (p: string) => void,
+): Promise<Uint8Array[]> {
+  phase('starting the source network');
+  const network = await EmbeddedNetwork.start({ dataDir });
+  const envelopes: Uint8Array[] = new Array(n);
+  try {
+    const gateway = new GatewayService({ peers: network.peerHandles(), orderers: network.ordererHandles() });
+    const clients = CLIENTS.map((label) => {
+      const id = network.identity(label);
+      const gw = connect({
+        identity: { mspId: id.mspId, credentials: id.certDer },
+        signer: id.signer,
+        gateway,
+      });
+      return { contract: gw.network(CHANNEL).contract('asset-registry'), sign: id.signer };
+    });
+    let done = 0;
+    await runConcurrently(
+      Array.from({ length: n }, (_, i) => i),
+      64,
+      async (i) => {
+        const c = clients[i % clients.length]!;
+        const proposal = c.contract.newProposal('createAsset', {
+          arguments: { id: `p-${i}`, owner: 'bench', value: i },
+        });
+        const tx = await proposal.endorse(await c.sign(proposal.bytes));
+        envelopes[i] = encodeEnvelope(tx.bytes, await c.sign(tx.bytes));
+        if (++done % 500 === 0) phase(`endorsed ${done}/${n}`);
+      },
+    );
+  } finally {
+    await network.stop();
+  }
+  const parts: Uint8Array[] = [];
+  for (const e of envelopes) {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(e.byteLength, 0);
+    parts.push(len, e);
+  }
+  writeFileSync(join(dataDir, ENVELOPES_FILE), Buffer.concat(parts));
+  return envelopes;
+}

@@ -1,0 +1,125 @@
+import { X509Certificate } from 'node:crypto';
+import { ConsortiaError, fromBase64, toConsortiaError } from '../../common/index.js';
+import { sha256Hex } from '../../crypto/index.js';
+import { Msp, type Role, type ValidatedIdentity } from '../../identity/index.js';
+import { type ChannelConfig, decodeIdentity } from '../../protocol/index.js';
+import { ProofErrorCodes } from './errors.js';
+
+/** A root CA certificate of an org, by the SHA-256 of its DER encoding. */
+export interface TrustedRoot {
+  readonly mspId: string;
+  /** Lowercase hex SHA-256 of the certificate's DER bytes. */
+  readonly fingerprint: string;
+  readonly subject: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+}
+
+/** An identity that checked out, with its certificate's hash. */
+export interface ResolvedIdentity {
+  readonly identity: ValidatedIdentity;
+  readonly certDer: Uint8Array;
+}
+
+/**
+ * The trust a channel configuration establishes, rebuilt offline: one MSP per org (root and
+ * intermediate CAs and CRLs, from the configuration itself), the ordering orgs, and the root
+ * fingerprints a verifier reports. Uses only the identity layer, no node.
+ */
+export class ProofTrust {
+  readonly config: ChannelConfig;
+  readonly #msps: ReadonlyMap<string, Msp>;
+
+  private constructor(config: ChannelConfig, msps: ReadonlyMap<string, Msp>) {
+    this.config = config;
+    this.#msps = msps;
+  }
+
+  /**
+   * Builds the MSPs of a configuration; throws PROOF_CONFIG_INVALID when one does not build.
+   *
+   * @example
+   * const trust = await ProofTrust.fromConfig(decodeChannelConfig(configBytes));
+   */
+  static async fromConfig(config: ChannelConfig): Promise<ProofTrust> {
+    const msps = new Map<string, Msp>();
+    for (const org of [...config.orgs, ...config.ordererOrgs]) {
+      try {
+        msps.set(
+          org.mspId,
+          await Msp.create({
+            mspId: org.mspId,
+            rootCerts: org.rootCerts,
+            ...(org.intermediateCerts ? { intermediateCerts: org.intermediateCerts } : {}),
+            crls: (org.crls ?? []).map((c) => fromBase64(c)),
+          }),
+        );
+      } catch (err) {
+        throw new ConsortiaError(
+          ProofErrorCodes.PROOF_CONFIG_INVALID,
+          `the channel configuration's org ${org.mspId} is unusable: ${toConsortiaError(err).message}`,
+          { mspId: org.mspId },
+        );
+      }
+    }
+    return new ProofTrust(config, msps);
+  }
+
+  get appOrgs(): string[] {
+    return this.config.orgs.map((o) => o.mspId);
+  }
+
+  get ordererOrgs(): string[] {
+    return this.config.ordererOrgs.map((o) => o.mspId);
+  }
+
+  /**
+   * Resolves identity bytes to a valid member of the channel at time `at`, with `role` when
+   * given; throws the identity layer's error (UNKNOWN_MSP, CERT_EXPIRED, CERT_REVOKED, ...).
+   *
+   * @example
+   * const { identity } = trust.resolve(tx.creatorBytes, new Date(header.timestamp));
+   */
+  resolve(identityBytes: Uint8Array, at: Date, role?: Role): ResolvedIdentity {
+    const id = decodeIdentity(identityBytes);
+    if (id.cert.byteLength === 0) {
+      throw new ConsortiaError(
+        'UNKNOWN_IDENTITY',
+        `an identity of ${id.mspId} carries only its certificate hash; a proof needs the certificate itself`,
+        { mspId: id.mspId },
+      );
+    }
+    const msp = this.#msps.get(id.mspId);
+    if (!msp) {
+      throw new ConsortiaError('UNKNOWN_MSP', `org ${id.mspId} is not in the channel configuration`, {
+        mspId: id.mspId,
+      });
+    }
+    return { identity: msp.validate(id.cert, role === undefined ? { at } : { at, role }), certDer: id.cert };
+  }
+
+  /**
+   * The root CA certificates of the given orgs, with their SHA-256 fingerprints.
+   *
+   * @example
+   * for (const r of trust.roots(['TelcoA'])) console.log(r.mspId, r.fingerprint);
+   */
+  roots(mspIds: Iterable<string>): TrustedRoot[] {
+    const wanted = new Set(mspIds);
+    const out: TrustedRoot[] = [];
+    for (const org of [...this.config.orgs, ...this.config.ordererOrgs]) {
+      if (!wanted.has(org.mspId)) continue;
+      for (const pem of org.rootCerts) {
+        const cert = new X509Certificate(pem);
+        out.push({
+          mspId: org.mspId,
+          fingerprint: sha256Hex(cert.raw),
+          subject: cert.subject.replace(/\n/g, ', '),
+          notBefore: new Date(cert.validFrom).toISOString(),
+          notAfter: new Date(cert.validTo).toISOString(),
+        });
+      }
+    }
+    return out;
+  }
+}
