@@ -230,3 +230,26 @@ export {
 } from './proof/verifyProofBundle.js';
 export { type ErrorBody, httpStatusFor, RestErrorCodes } from './restErrors.js';
 export { createRestServer, type IdentityResolver, type RestServerOptions } from './restServer.js';
+export {
+  assertRecordInBatch,
+  buildDisputes,
+  buildUsageBatch,
+  encryptImsi,
+  encryptServices,
+  hashImsi,
+  type MerkleStepJson,
+  type PreparedUsageBatch,
+  parseMerklePath,
+  type RecordProof,
+  type RoamingErrorCode,
+  RoamingErrorCodes,
+  type RoamingServices,
+  recordLeafHash,
+  recordProof,
+  type UsageRecord,
+  type UsageTotals,
+  usageMerkleRoot,
+  usageTotals,
+  verifyRecordProof,
+  verifyUsageBatch,
+} from './roaming/index.js';

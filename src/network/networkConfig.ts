@@ -118,6 +118,32 @@ export const DEFAULT_NETWORK: NetworkConfigInput = {
           ],
         },
         { name: 'carsharing', version: '1.0', endorsementPolicy: 'MAJORITY Endorsement' },
+        {
+          name: 'roaming',
+          version: '1.0',
+          endorsementPolicy: "OutOf(2, 'TelcoA.member', 'TelcoB.member', 'TelcoC.member')",
+          // One private collection per pair of carriers (usage records); add pairs with a contract definition update.
+          collections: [
+            {
+              name: 'roaming-TelcoA-TelcoB',
+              memberOrgs: ['TelcoA', 'TelcoB'],
+              requiredPeerCount: 1,
+              maxPeerCount: 3,
+            },
+            {
+              name: 'roaming-TelcoA-TelcoC',
+              memberOrgs: ['TelcoA', 'TelcoC'],
+              requiredPeerCount: 1,
+              maxPeerCount: 3,
+            },
+            {
+              name: 'roaming-TelcoB-TelcoC',
+              memberOrgs: ['TelcoB', 'TelcoC'],
+              requiredPeerCount: 1,
+              maxPeerCount: 3,
+            },
+          ],
+        },
       ],
     },
   ],

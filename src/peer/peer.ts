@@ -43,6 +43,14 @@ interface PeerChannel {
   readonly ledger: Ledger;
   /** Serialises commits: each block waits for the previous one. */
   queue: Promise<void>;
+  /** Blocks delivered and not yet taken for commit, in delivery order. */
+  readonly waiting: Delivery[];
+}
+
+/** A delivered block waiting for its turn, with the signature checks started for it ahead. */
+interface Delivery {
+  readonly block: ParsedBlock | undefined;
+  early: BlockSignaturePrefetch | undefined;
 }
 
 /** Status of a committed transaction. */
@@ -130,7 +138,7 @@ export class Peer {
         `channel ${genesis.channel} has no configuration in its ledger`,
       );
     const context = await ChannelContext.fromConfig(decodeChannelConfig(configBytes));
-    this.#channels.set(genesis.channel, { context, ledger, queue: Promise.resolve() });
+    this.#channels.set(genesis.channel, { context, ledger, queue: Promise.resolve(), waiting: [] });
     this.#reconciler.wake();
   }
 
@@ -179,19 +187,36 @@ export class Peer {
    */
   deliverBlock(channel: string, blockBytes: Uint8Array): Promise<void> {
     const ch = this.#channel(channel);
-    // Start checking the block's signatures now (in worker threads), so that they overlap the
-    // commit of the blocks queued before it; validation itself still runs in block order.
-    let early: BlockSignaturePrefetch | undefined;
+    let block: ParsedBlock | undefined;
     try {
-      const block = parseBlock(blockBytes);
-      const ahead = block.number - ch.ledger.height;
-      if (ahead >= 0 && ahead < PREFETCH_BLOCKS) early = prefetchBlockSignatures(block, ch.context);
+      block = parseBlock(blockBytes);
     } catch {
       // #commit reports a block that does not parse
     }
-    const run = ch.queue.then(() => this.#commit(ch, blockBytes, early));
+    const delivery: Delivery = { block, early: undefined };
+    ch.waiting.push(delivery);
+    this.#prefetchAhead(ch);
+    const run = ch.queue.then(() => {
+      ch.waiting.splice(ch.waiting.indexOf(delivery), 1);
+      this.#prefetchAhead(ch);
+      return this.#commit(ch, blockBytes, delivery.early);
+    });
     ch.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Starts checking the signatures of the next PREFETCH_BLOCKS waiting blocks (in worker
+   * threads), so that they overlap the commits before them; validation still runs in block order.
+   */
+  #prefetchAhead(ch: PeerChannel): void {
+    let started = 0;
+    for (const d of ch.waiting) {
+      if (started >= PREFETCH_BLOCKS) return;
+      if (!d.block || d.block.number < ch.ledger.height) continue;
+      d.early ??= prefetchBlockSignatures(d.block, ch.context);
+      started++;
+    }
   }
 
   async #commit(ch: PeerChannel, blockBytes: Uint8Array, early?: BlockSignaturePrefetch): Promise<void> {

@@ -117,7 +117,6 @@ export class WorkerSignatureVerifier implements SignatureVerifier {
         filename: fileURLToPath(new URL(`./signatureVerifierWorker${ext}`, self)),
         minThreads: this.#threads,
         maxThreads: this.#threads,
-        idleTimeout: 30_000,
         recordTiming: false,
         ...(/\.[mc]?ts$/.test(ext) ? { execArgv: tsxExecArgv() } : {}),
       });

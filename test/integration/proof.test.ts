@@ -11,7 +11,6 @@ import {
   type ProofBundle,
   parseProofBundle,
   proofBundleToJson,
-  registerProofRoute,
   serializeProofBundle,
   verifyProofBundle,
 } from '../../src/gateway/index.js';
@@ -86,7 +85,6 @@ describe('while the network runs', () => {
   it('exports through the REST route, and the CLI exports with --url and verifies the file', async () => {
     const scratch = tempDir();
     const app = await createRestServer({ gateway: t.gateway, identities: (l) => t.network.identity(l) });
-    registerProofRoute(app, t.gateway);
     try {
       const res = await app.inject({
         method: 'GET',

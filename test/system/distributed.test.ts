@@ -11,7 +11,6 @@ import {
   ORDERER_SERVICE,
   PEER_SERVICE,
   runningPid,
-  startDistributedNetwork,
   startNode,
   stopDistributedNetwork,
   verifyDistributedDataDir,
@@ -19,6 +18,7 @@ import {
   waitReady,
 } from '../../src/network/index.js';
 import { parseBlock, parseEnvelope, ValidationCode } from '../../src/protocol/index.js';
+import { runCli } from '../support/cli.js';
 import { CLI, etcdInstalled, eventually, material } from './support.js';
 
 const CH = 'telecom';
@@ -103,11 +103,14 @@ async function restart(id: string): Promise<void> {
 describe.skipIf(!hasEtcd)('a distributed network survives faults under load', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'consortia-'));
-    m = await material(dir);
     started = true;
-    const { endpoints } = await startDistributedNetwork({ dataDir: dir, cli: CLI, timeoutMs: 180_000 });
-    gatewayUrl = endpoints.get('gateway')!;
-  }, 240_000);
+    const up = await runCli(['network', 'up', '--distributed', '--data-dir', dir, '--port', '0']);
+    expect(up.stderr).not.toMatch(/^error/m);
+    expect(up.code).toBe(0);
+    gatewayUrl = /gateway:\s+(http:\/\/\S+)/.exec(up.stdout)![1]!;
+    m = await material(dir);
+    for (const n of m.manifest.nodes) expect(runningPid(dir, n), n.id).toBeGreaterThan(0);
+  }, 300_000);
 
   afterAll(async () => {
     if (started) await stopDistributedNetwork(dir).catch(() => undefined);
@@ -139,37 +142,51 @@ describe.skipIf(!hasEtcd)('a distributed network survives faults under load', ()
   });
 
   it('kill -9 of an etcd member, an orderer and a peer, SIGSTOP of an orderer: nothing lost, nothing forked', async () => {
-    const load = startLoad(6, 600);
+    const load = startLoad(3, 400);
+    const t0 = Date.now();
+    const phase = (what: string) =>
+      console.info(
+        `[distributed] ${what} at ${Date.now() - t0} ms, ${load.acked.length} acknowledged, ${load.failures()} failed`,
+      );
     try {
-      await load.progress(5, 120_000);
+      await load.progress(3, 120_000);
+      phase('load running');
 
       process.kill(pidOf('etcd2'), 'SIGKILL');
-      await load.progress(5);
+      await load.progress(3);
       await restart('etcd2');
+      phase('etcd2 killed and restarted');
 
       process.kill(pidOf('Orderer2.orderer0'), 'SIGKILL');
-      await load.progress(5);
+      await load.progress(3);
       await restart('Orderer2.orderer0');
+      phase('Orderer2 killed and restarted');
 
       process.kill(pidOf('TelcoB.peer0'), 'SIGKILL');
-      await load.progress(5);
+      await load.progress(3);
       await restart('TelcoB.peer0');
+      phase('TelcoB.peer0 killed and restarted');
 
       // An orderer stopped for much longer than the batch timeout (100 ms): the others go on.
       const o3 = pidOf('Orderer3.orderer0');
       process.kill(o3, 'SIGSTOP');
       try {
         const before = await heightOf('Orderer1.orderer0');
-        await load.progress(5);
-        expect(await heightOf('Orderer1.orderer0')).toBeGreaterThan(before + 1);
+        await eventually(
+          async () => (await heightOf('Orderer1.orderer0')) >= before + 3,
+          60_000,
+          'three blocks while Orderer3 is stopped',
+        );
+        phase('blocks cut while Orderer3 is stopped');
       } finally {
         process.kill(o3, 'SIGCONT');
       }
-      await load.progress(3);
+      await load.progress(2);
     } finally {
       await load.stop();
     }
-    expect(load.acked.length).toBeGreaterThan(20);
+    phase('load stopped');
+    expect(load.acked.length).toBeGreaterThanOrEqual(10);
 
     // Every node converges on the same height.
     const ids = m.manifest.nodes.filter((n) => n.kind === 'peer' || n.kind === 'orderer').map((n) => n.id);
@@ -181,8 +198,10 @@ describe.skipIf(!hasEtcd)('a distributed network survives faults under load', ()
       60_000,
       'all nodes at the same height',
     );
-    await stopDistributedNetwork(dir);
+    const down = await runCli(['network', 'down', '--data-dir', dir]);
+    expect(down.code).toBe(0);
     started = false;
+    for (const n of m.manifest.nodes) expect(runningPid(dir, n), `${n.id} still runs`).toBeUndefined();
 
     const verified = await verifyDistributedDataDir(dir);
     const peers = verified.filter((v) => v.mode === 'peer');

@@ -158,6 +158,16 @@ describe.skipIf(!hasEtcd)('ordering on etcd', () => {
     } finally {
       client.close();
     }
+    // An orderer that lost its cursor file resumes from the progress it published, even though
+    // the start of the log is gone.
+    await stopOrderer('Orderer2');
+    rmSync(join(dir, 'Orderer2', 'orderer0', 'etcd', `${CH}.cursor.json`));
+    const h = o1.height(CH);
+    await o1.broadcast(memberEnvelope(user).envelope);
+    await eventually(() => o1.height(CH) > h);
+    const o2 = await startOrderer('Orderer2');
+    await eventually(() => o2.height(CH) === o1.height(CH));
+    expect(hashes(o2, o1.height(CH))).toEqual(hashes(o1, o1.height(CH)));
   });
 
   it('a peer refuses a block signed by one ordering org, or altered after signing', async () => {

@@ -62,7 +62,7 @@ beforeAll(async () => {
   ordererServer = await GrpcServer.start({
     address: '127.0.0.1:0',
     tls: oTls,
-    services: [ordererService(soloOrdererBackend(orderer), new TlsTrust(oTls.caPems))],
+    services: [ordererService(soloOrdererBackend(orderer), new TlsTrust({ caPems: oTls.caPems }))],
     maxMessageBytes: 1024 * 1024,
   });
   runtime = new ContractRuntime({
@@ -86,7 +86,7 @@ beforeAll(async () => {
       await GrpcServer.start({
         address: '127.0.0.1:0',
         tls,
-        services: [peerService(peer, new TlsTrust(tls.caPems))],
+        services: [peerService(peer, new TlsTrust({ caPems: tls.caPems }))],
       }),
     );
     // Each peer pulls from a dead address first, then fails over to the real orderer.

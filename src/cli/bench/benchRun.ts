@@ -106,7 +106,12 @@ export interface CpuReport {
   readonly msPerTx: number;
 }
 
-/** What process.cpuUsage measured over `wallS` seconds, for `committed` valid transactions. */
+/**
+ * What process.cpuUsage measured over `wallS` seconds, for `committed` valid transactions.
+ *
+ * @example
+ * cpuReport({ user: 3e6, system: 1e6 }, 2, 2, 400) // { percentOfCores: 100, userS: 3, systemS: 1, msPerTx: 10 }
+ */
 export function cpuReport(cpu: NodeJS.CpuUsage, wallS: number, cores: number, committed: number): CpuReport {
   const seconds = (cpu.user + cpu.system) / 1e6;
   return {
@@ -138,7 +143,12 @@ export interface DiskReport {
   readonly allocatedBytesPerTx: number;
 }
 
-/** This machine, for the record. */
+/**
+ * This machine, for the record.
+ *
+ * @example
+ * machineInfo().cores // 2
+ */
 export function machineInfo(): MachineInfo {
   return {
     cores: availableParallelism(),
@@ -150,7 +160,12 @@ export function machineInfo(): MachineInfo {
   };
 }
 
-/** Checks option values; throws INVALID_ARGUMENT naming the option. */
+/**
+ * Checks option values; throws INVALID_ARGUMENT naming the option.
+ *
+ * @example
+ * checkBenchOptions({ workload: 'register', durationS: 0, workers: 1 }) // throws: --duration must be …
+ */
 export function checkBenchOptions(o: Readonly<BenchOptions>): void {
   const bad = (msg: string) => new ConsortiaError('INVALID_ARGUMENT', msg);
   if (!(o.durationS > 0) || !Number.isFinite(o.durationS))
@@ -409,7 +424,12 @@ export async function runBench(opts: Readonly<BenchOptions>): Promise<BenchResul
   }
 }
 
-/** Runs `fn` over `items` with at most `limit` at a time. */
+/**
+ * Runs `fn` over `items` with at most `limit` at a time.
+ *
+ * @example
+ * await runConcurrently(ops, 64, (op) => clients.run(op).then(() => undefined));
+ */
 export async function runConcurrently<T>(
   items: readonly T[],
   limit: number,

@@ -15,7 +15,12 @@ function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** A "nice" upper bound for an axis: 1, 2 or 5 × a power of ten, at least `max`. */
+/**
+ * A "nice" upper bound for an axis: 1, 2 or 5 × a power of ten, at least `max`.
+ *
+ * @example
+ * niceMax(130) // 200
+ */
 export function niceMax(max: number): number {
   if (!(max > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(max));
@@ -23,7 +28,12 @@ export function niceMax(max: number): number {
   return 10 * p;
 }
 
-/** An SVG line chart of per-second series, with axes and a legend. */
+/**
+ * An SVG line chart of per-second series, with axes and a legend.
+ *
+ * @example
+ * lineChart('Throughput', 'tx/s', [{ name: 'valid', color: '#1f77b4', values: [10, 12] }]);
+ */
 export function lineChart(title: string, unit: string, series: readonly Series[]): string {
   const n = Math.max(1, ...series.map((s) => s.values.length));
   const top = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
@@ -55,7 +65,7 @@ export function lineChart(title: string, unit: string, series: readonly Series[]
   series.forEach((s, j) => {
     const pts = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
     parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts}"/>`);
-    const lx = PAD.left + 160 + j * 130;
+    const lx = W - PAD.right - (series.length - j) * 130;
     parts.push(
       `<rect x="${lx}" y="8" width="12" height="12" fill="${s.color}"/>`,
       `<text x="${lx + 16}" y="18" font-size="12">${esc(s.name)}</text>`,

@@ -16,6 +16,10 @@ export interface OpResult {
  * SDK connections of the benchmark's clients, one per wallet identity, all in this process.
  * Each operation uses the offline-signing flow (newProposal → endorse → submit → status) so
  * that the endorsement and ordering steps can be timed.
+ *
+ * @example
+ * const clients = new ClientPool({ network, gateway, channel: 'telecom' });
+ * const { code, endorseMs } = await clients.run(op);
  */
 export class ClientPool {
   readonly #network: EmbeddedNetwork;

@@ -43,7 +43,12 @@ export function diskUsage(dir: string): DiskUsage {
   return { bytes, allocatedBytes, files };
 }
 
-/** The directory of a peer's ledger of one channel in an embedded network's data dir. */
+/**
+ * The directory of a peer's ledger of one channel, from the peer's node directory.
+ *
+ * @example
+ * peerLedgerDir('data/TelcoA/peer0', 'telecom') // 'data/TelcoA/peer0/ledgers/telecom'
+ */
 export function peerLedgerDir(nodeDir: string, channel: string): string {
   return join(nodeDir, 'ledgers', channel);
 }

@@ -15,12 +15,22 @@ export function defaultOutPath(name: string, at: Date, cwd: string): string {
   return join(cwd, '.bench-out', `${name}-${stamp}.json`);
 }
 
-/** The chart page written next to a result file: same name, `.html`. */
+/**
+ * The chart page written next to a result file: same name, `.html`.
+ *
+ * @example
+ * chartPathFor('.bench-out/run.json') // '.bench-out/run.html'
+ */
 export function chartPathFor(jsonPath: string): string {
   return `${jsonPath.replace(/\.json$/i, '')}.html`;
 }
 
-/** Aligns `[label, value]` rows into a two-column text table. */
+/**
+ * Aligns `[label, value]` rows into a two-column text table.
+ *
+ * @example
+ * formatTable([['a', '1'], ['longer', '2']]) // '  a       1\n  longer  2'
+ */
 export function formatTable(rows: readonly (readonly [string, string])[]): string {
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n');
@@ -31,7 +41,12 @@ function codes(byCode: Readonly<Record<string, number>>): string {
   return entries.length === 0 ? 'none' : entries.map(([c, n]) => `${c} ${n}`).join(', ');
 }
 
-/** The rows of the final table of a `consortia bench` run. */
+/**
+ * The rows of the final table of a `consortia bench` run.
+ *
+ * @example
+ * process.stdout.write(formatTable(summaryRows(result)));
+ */
 export function summaryRows(r: Readonly<BenchResult>): [string, string][] {
   const load = r.mode === 'fixed-rate' ? `fixed rate ${r.rate} tx/s` : `max rate, ${r.outstanding} in flight`;
   const rows: [string, string][] = [

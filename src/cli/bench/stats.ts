@@ -46,7 +46,12 @@ export function summarize(values: readonly number[]): LatencySummary {
   };
 }
 
-/** Rounds to one decimal. */
+/**
+ * Rounds to one decimal.
+ *
+ * @example
+ * round1(2.345) // 2.3
+ */
 export function round1(x: number): number {
   return Math.round(x * 10) / 10;
 }

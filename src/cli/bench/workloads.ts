@@ -62,7 +62,12 @@ const CLIENT_IDENTITIES = [
   'Regulator.user1',
 ];
 
-/** A small seeded PRNG (mulberry32), so a workload's choices repeat from run to run. */
+/**
+ * A small seeded PRNG (mulberry32), so a workload's choices repeat from run to run.
+ *
+ * @example
+ * const rand = seededRandom(1); rand() // a number in [0, 1), the same for every run
+ */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

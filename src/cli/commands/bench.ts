@@ -1,11 +1,17 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConsortiaError } from '../../common/index.js';
-import { runBench } from '../bench/benchRun.js';
-import { runPeerBench } from '../bench/peerBench.js';
-import { progressBar } from '../bench/progressBar.js';
-import { defaultOutPath, formatTable, summaryRows, writeResult } from '../bench/report.js';
-import { WORKLOADS, type WorkloadName } from '../bench/workloads.js';
+import {
+  defaultOutPath,
+  formatTable,
+  progressBar,
+  runBench,
+  runPeerBench,
+  summaryRows,
+  WORKLOADS,
+  type WorkloadName,
+  writeResult,
+} from '../bench/index.js';
 import { action } from '../output.js';
 import { Progress } from '../progress.js';
 

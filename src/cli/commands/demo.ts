@@ -6,6 +6,7 @@ import type { DemoOptions, DemoResult } from '../demos/demoRunner.js';
 import { runIotTrustDemo } from '../demos/iotTrust.js';
 import { runNumberPortabilityDemo } from '../demos/numberPortability.js';
 import { runProofOfDeliveryDemo } from '../demos/proofOfDelivery.js';
+import { runRoamingDemo } from '../demos/roaming.js';
 import { action } from '../output.js';
 
 /** The demos `consortia demo <name>` can run. */
@@ -15,6 +16,7 @@ const DEMOS: Readonly<Record<string, (opts: DemoOptions & { bundleOut?: string }
   attestations: runAttestationsDemo,
   'iot-trust': runIotTrustDemo,
   'proof-of-delivery': runProofOfDeliveryDemo,
+  roaming: runRoamingDemo,
 };
 
 export function registerDemo(program: Command): void {

@@ -74,6 +74,33 @@ export function registerNetwork(program: Command): void {
     );
 
   network
+    .command('generate')
+    .description(
+      'only generate keys, certificates, genesis block and node configs (to copy to other machines)',
+    )
+    .option('--data-dir <dir>', 'where to write them', './data')
+    .option('--port <port>', 'gateway REST port', '7070')
+    .action(
+      action(async (opts: { dataDir: string; port: string }) => {
+        const dataDir = resolve(opts.dataDir);
+        if (readManifest(dataDir)) {
+          throw new ConsortiaError('DATA_DIR_EXISTS', `${dataDir} already holds a distributed network`);
+        }
+        const manifest = await generateDistributedNetwork({ dataDir, gatewayPort: parsePort(opts.port) });
+        const lines = [`Generated a distributed network in ${dataDir}:`];
+        for (const n of manifest.nodes) {
+          lines.push(
+            `  ${n.kind.padEnd(8)} ${n.id.padEnd(20)} ${n.kind === 'etcd' ? n.clientUrl : n.config}`,
+          );
+        }
+        lines.push(
+          'Start it with consortia network up --distributed, or each node with consortia node <kind> --config <file>.',
+        );
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }),
+    );
+
+  network
     .command('down')
     .description('stop the processes of a distributed network (by the PIDs it recorded)')
     .option('--data-dir <dir>', 'the distributed network data dir', './data')

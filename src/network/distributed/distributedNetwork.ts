@@ -24,7 +24,11 @@ function manifestOf(dataDir: string): DistributedManifest {
 }
 
 /** An etcd client with the first ordering org's orderer TLS identity, to check the cluster. */
-export function etcdAdminClient(dataDir: string, manifest: DistributedManifest, hosts: readonly string[]): Etcd3 {
+export function etcdAdminClient(
+  dataDir: string,
+  manifest: DistributedManifest,
+  hosts: readonly string[],
+): Etcd3 {
   const tlsDir = join(dataDir, manifest.ordererOrgs[0]!, 'orderer0', 'tls');
   return new Etcd3({
     hosts: [...hosts],
@@ -55,9 +59,13 @@ export async function waitEtcd(
           break;
         } catch (err) {
           if (!runningPid(dataDir, m)) {
-            throw new ConsortiaError('NODE_FAILED', `${m.id} exited; its log ends with:\n${logTail(dataDir, m.id)}`, {
-              node: m.id,
-            });
+            throw new ConsortiaError(
+              'NODE_FAILED',
+              `${m.id} exited; its log ends with:\n${logTail(dataDir, m.id)}`,
+              {
+                node: m.id,
+              },
+            );
           }
           if (Date.now() > until) {
             throw new ConsortiaError(
@@ -101,7 +109,8 @@ export async function startDistributedNetwork(
         await waitEtcd(opts.dataDir, manifest, group, timeoutMs);
         for (const n of group) if (n.kind === 'etcd') endpoints.set(n.id, n.clientUrl);
       } else {
-        for (const [id, address] of await waitReady(opts.dataDir, group, timeoutMs)) endpoints.set(id, address);
+        for (const [id, address] of await waitReady(opts.dataDir, group, timeoutMs))
+          endpoints.set(id, address);
       }
     }
   } catch (err) {

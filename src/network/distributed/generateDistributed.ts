@@ -11,7 +11,12 @@ import {
   validateChannelConfig,
 } from '../../protocol/index.js';
 import { DEFAULT_NETWORK, parseNetworkConfig } from '../networkConfig.js';
-import { type DistributedManifest, MANIFEST_FILE, type ManifestNode, readManifest } from './distributedManifest.js';
+import {
+  type DistributedManifest,
+  MANIFEST_FILE,
+  type ManifestNode,
+  readManifest,
+} from './distributedManifest.js';
 import { multiSignedGenesis } from './multiSignedGenesis.js';
 import type { GatewayNodeConfig, OrdererNodeConfig, PeerNodeConfig } from './nodeConfig.js';
 import { readIdentityDirFiles } from './nodeFiles.js';
@@ -127,7 +132,8 @@ export async function generateDistributedNetwork(
     await enrollTo(cas.get(org)!, join(dataDir, org, node), { name: node, role });
     await enrollTo(tlsCa, join(dataDir, org, node, 'tls'), { name: node, role, tlsHost: host });
     await enrollTo(cas.get(org)!, join(dataDir, org, 'users', 'admin'), { name: 'admin', role: 'admin' });
-    if (!isOrderer) await enrollTo(cas.get(org)!, join(dataDir, org, 'users', 'user1'), { name: 'user1', role: 'client' });
+    if (!isOrderer)
+      await enrollTo(cas.get(org)!, join(dataDir, org, 'users', 'user1'), { name: 'user1', role: 'client' });
   }
   const allTlsRoots = (from: string) =>
     [...appOrgs, ...ordererOrgs].map((o) => relative(from, join(dataDir, 'tls-roots', `${o}.pem`)));
@@ -135,10 +141,7 @@ export async function generateDistributedNetwork(
   // etcd: member i is run by ordering org i, with a server/peer certificate of that org's TLS CA.
   const etcdDir = join(dataDir, 'etcd');
   mkdirSync(etcdDir, { recursive: true });
-  writeFileSync(
-    join(etcdDir, 'ca-bundle.pem'),
-    ordererOrgs.map((o) => tlsCas.get(o)!.certPem).join('\n'),
-  );
+  writeFileSync(join(etcdDir, 'ca-bundle.pem'), ordererOrgs.map((o) => tlsCas.get(o)!.certPem).join('\n'));
   const members = ordererOrgs.map((org, i) => ({
     id: `etcd${i + 1}`,
     org,
@@ -150,7 +153,11 @@ export async function generateDistributedNetwork(
   const nodes: ManifestNode[] = [];
   for (const m of members) {
     const dir = join('etcd', m.id);
-    await enrollTo(tlsCas.get(m.org)!, join(dataDir, dir, 'tls'), { name: m.id, role: 'orderer', tlsHost: host });
+    await enrollTo(tlsCas.get(m.org)!, join(dataDir, dir, 'tls'), {
+      name: m.id,
+      role: 'orderer',
+      tlsHost: host,
+    });
     const bundle = join('etcd', 'ca-bundle.pem');
     nodes.push({
       ...m,
@@ -169,7 +176,11 @@ export async function generateDistributedNetwork(
     });
   }
 
-  const ordererAddrs = ordererOrgs.map((org) => ({ id: `${org}.orderer0`, org, address: `${host}:${port()}` }));
+  const ordererAddrs = ordererOrgs.map((org) => ({
+    id: `${org}.orderer0`,
+    org,
+    address: `${host}:${port()}`,
+  }));
   const peerAddrs = appOrgs.map((org) => ({ id: `${org}.peer0`, org, address: `${host}:${port()}` }));
 
   const config: ChannelConfig = validateChannelConfig({
@@ -185,7 +196,9 @@ export async function generateDistributedNetwork(
       mspId: o,
       rootCerts: [cas.get(o)!.certPem],
       tlsRootCerts: [tlsCas.get(o)!.certPem],
-      endpoints: [{ node: 'orderer0', role: 'orderer', address: ordererAddrs.find((p) => p.org === o)!.address }],
+      endpoints: [
+        { node: 'orderer0', role: 'orderer', address: ordererAddrs.find((p) => p.org === o)!.address },
+      ],
     })),
     policies: DEFAULT_POLICIES,
     batch: { ...DEFAULT_BATCH, timeoutMs: opts.batchTimeoutMs ?? 100 },
@@ -198,7 +211,11 @@ export async function generateDistributedNetwork(
     })),
   });
   const signers = ordererOrgs.map((o) =>
-    readIdentityDirFiles(join(dataDir, o, 'orderer0', 'cert.pem'), join(dataDir, o, 'orderer0', 'key.pem'), `${o}.orderer0`),
+    readIdentityDirFiles(
+      join(dataDir, o, 'orderer0', 'cert.pem'),
+      join(dataDir, o, 'orderer0', 'key.pem'),
+      `${o}.orderer0`,
+    ),
   );
   mkdirSync(join(dataDir, 'channels', channel), { recursive: true });
   const genesisPath = join(dataDir, 'channels', channel, 'genesis.block');
@@ -227,12 +244,22 @@ export async function generateDistributedNetwork(
       etcd: {
         // Its own org's member first; the others for failover.
         endpoints: [member.clientUrl, ...members.filter((m) => m !== member).map((m) => m.clientUrl)],
-        tls: { cert: 'tls/cert.pem', key: 'tls/key.pem', caCerts: ordererOrgs.map((x) => relative(dir, join(dataDir, 'tls-roots', `${x}.pem`))) },
+        tls: {
+          cert: 'tls/cert.pem',
+          key: 'tls/key.pem',
+          caCerts: ordererOrgs.map((x) => relative(dir, join(dataDir, 'tls-roots', `${x}.pem`))),
+        },
         prefix: '/consortia',
       },
     };
     writeJson(join(dir, 'node.json'), cfg);
-    nodes.push({ id: o.id, kind: 'orderer', org: o.org, address: o.address, config: relative(dataDir, join(dir, 'node.json')) });
+    nodes.push({
+      id: o.id,
+      kind: 'orderer',
+      org: o.org,
+      address: o.address,
+      config: relative(dataDir, join(dir, 'node.json')),
+    });
   });
   peerAddrs.forEach((p, i) => {
     const dir = join(dataDir, p.org, 'peer0');
@@ -245,7 +272,13 @@ export async function generateDistributedNetwork(
       contracts: {},
     };
     writeJson(join(dir, 'node.json'), cfg);
-    nodes.push({ id: p.id, kind: 'peer', org: p.org, address: p.address, config: relative(dataDir, join(dir, 'node.json')) });
+    nodes.push({
+      id: p.id,
+      kind: 'peer',
+      org: p.org,
+      address: p.address,
+      config: relative(dataDir, join(dir, 'node.json')),
+    });
   });
   const gwDir = join(dataDir, 'gateway');
   const gwOrg = appOrgs[0]!;
@@ -262,7 +295,13 @@ export async function generateDistributedNetwork(
     runDir: '../run',
   };
   writeJson(join(gwDir, 'node.json'), gw);
-  nodes.push({ id: 'gateway', kind: 'gateway', org: gwOrg, address: gatewayAddress, config: 'gateway/node.json' });
+  nodes.push({
+    id: 'gateway',
+    kind: 'gateway',
+    org: gwOrg,
+    address: gatewayAddress,
+    config: 'gateway/node.json',
+  });
 
   const manifest: DistributedManifest = {
     format: 1,

@@ -19,10 +19,21 @@ const pidFile = (dataDir: string, id: string) => join(dataDir, 'run', `${id}.pid
 const logFile = (dataDir: string, id: string) => join(dataDir, 'logs', `${id}.log`);
 
 /** The command line that runs a node of the manifest (absolute paths). */
-export function nodeCommand(node: ManifestNode, opts: Readonly<LaunchOptions>): { command: string; args: string[] } {
+export function nodeCommand(
+  node: ManifestNode,
+  opts: Readonly<LaunchOptions>,
+): { command: string; args: string[] } {
   const dataDir = resolve(opts.dataDir);
   if (node.kind === 'etcd') {
-    const pathFlags = new Set(['--data-dir', '--cert-file', '--key-file', '--trusted-ca-file', '--peer-cert-file', '--peer-key-file', '--peer-trusted-ca-file']);
+    const pathFlags = new Set([
+      '--data-dir',
+      '--cert-file',
+      '--key-file',
+      '--trusted-ca-file',
+      '--peer-cert-file',
+      '--peer-key-file',
+      '--peer-trusted-ca-file',
+    ]);
     const args = node.args.map((a, i) =>
       i > 0 && pathFlags.has(node.args[i - 1]!) && !isAbsolute(a) ? join(dataDir, a) : a,
     );
@@ -83,9 +94,13 @@ export function startNode(node: ManifestNode, opts: Readonly<LaunchOptions>): nu
       env: { ...process.env, ...opts.env },
     });
     if (child.pid === undefined) {
-      throw new ConsortiaError('NODE_START_FAILED', `could not start ${node.id} (${command}); is it installed?`, {
-        node: node.id,
-      });
+      throw new ConsortiaError(
+        'NODE_START_FAILED',
+        `could not start ${node.id} (${command}); is it installed?`,
+        {
+          node: node.id,
+        },
+      );
     }
     child.on('error', () => undefined);
     child.unref();
@@ -153,9 +168,13 @@ export async function waitReady(
     if (ready.size === nodes.length) break;
     if (Date.now() > until) {
       const missing = nodes.filter((n) => !ready.has(n.id)).map((n) => n.id);
-      throw new ConsortiaError('NODE_TIMEOUT', `${missing.join(', ')} did not become ready within ${timeoutMs} ms`, {
-        nodes: missing,
-      });
+      throw new ConsortiaError(
+        'NODE_TIMEOUT',
+        `${missing.join(', ')} did not become ready within ${timeoutMs} ms`,
+        {
+          nodes: missing,
+        },
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }

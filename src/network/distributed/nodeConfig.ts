@@ -3,7 +3,9 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConsortiaError } from '../../common/index.js';
 
-const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'names use letters, digits, _ . - (max 64)');
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'names use letters, digits, _ . - (max 64)');
 const address = z.string().regex(/^[A-Za-z0-9.:[\]-]+:\d{1,5}$/, 'addresses are host:port');
 const path = z.string().min(1);
 
@@ -47,7 +49,11 @@ export const OrdererNodeConfigSchema = z.object({
     prefix: z.string().default('/consortia'),
   }),
   limits: z
-    .object({ ratePerSecond: z.number().positive(), burst: z.number().positive(), maxInFlight: z.number().int() })
+    .object({
+      ratePerSecond: z.number().positive(),
+      burst: z.number().positive(),
+      maxInFlight: z.number().int(),
+    })
     .partial()
     .optional(),
 });
@@ -79,13 +85,17 @@ const NodeConfigSchema = z.discriminatedUnion('kind', [
 /** Resolves every path field of a config against `base` (the config file's directory). */
 function resolvePaths<T>(value: T, base: string, key = ''): T {
   if (typeof value === 'string') {
-    const isPath = /^(cert|key|genesis|dataDir|walletDir|runDir)$/.test(key) || key === 'caCerts' || key === 'contracts';
+    const isPath =
+      /^(cert|key|genesis|dataDir|walletDir|runDir)$/.test(key) || key === 'caCerts' || key === 'contracts';
     return (isPath && !isAbsolute(value) ? resolve(base, value) : value) as T;
   }
   if (Array.isArray(value)) return value.map((v) => resolvePaths(v, base, key)) as T;
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, resolvePaths(v, base, key === 'contracts' ? 'contracts' : k)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        resolvePaths(v, base, key === 'contracts' ? 'contracts' : k),
+      ]),
     ) as T;
   }
   return value;
@@ -126,7 +136,7 @@ export function loadNodeConfig<K extends NodeConfig['kind']>(
   if (r.data.kind !== kind) {
     throw new ConsortiaError(
       'INVALID_NODE_CONFIG',
-      `node config ${file} is for a ${r.data.kind}, not a ${kind}; use \`consortia node ${r.data.kind}\``,
+      `node config ${file} configures a ${r.data.kind} node, not a node of kind ${kind}; use \`consortia node ${r.data.kind}\``,
       { file },
     );
   }

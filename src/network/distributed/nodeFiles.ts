@@ -25,7 +25,9 @@ export function readIdentityDirFiles(certPath: string, keyPath: string, label: s
       { cause: err },
     );
   }
-  const certDer = new Uint8Array(Buffer.from(certPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64'));
+  const certDer = new Uint8Array(
+    Buffer.from(certPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64'),
+  );
   const info = parseIdentityCert(certDer);
   const privateKey = privateKeyFrom(keyPem);
   return {

@@ -49,7 +49,7 @@ export async function startOrdererNode(
     server = await GrpcServer.start({
       address: config.listen,
       tls,
-      services: [ordererService(orderer, new TlsTrust(tls.caPems))],
+      services: [ordererService(orderer, new TlsTrust({ caPems: tls.caPems }))],
     });
   } catch (err) {
     await stop();

@@ -9,8 +9,8 @@ import { GrpcServer } from '../grpc/grpcServer.js';
 import { peerService } from '../grpc/peerService.js';
 import { RemoteOrderer } from '../grpc/remoteOrderer.js';
 import { loadTlsMaterial, TlsTrust } from '../grpc/tlsConfig.js';
-import { readIdentityDirFiles, writeReadyFile } from './nodeFiles.js';
 import type { PeerNodeConfig } from './nodeConfig.js';
+import { readIdentityDirFiles, writeReadyFile } from './nodeFiles.js';
 
 /** A running peer node. */
 export interface RunningNode {
@@ -28,12 +28,16 @@ export interface RunningNode {
  * @example
  * const node = await startPeerNode(loadNodeConfig('TelcoA/peer0/node.json', 'peer'), logger);
  */
-export async function startPeerNode(config: PeerNodeConfig, logger: Logger = silentLogger): Promise<RunningNode> {
+export async function startPeerNode(
+  config: PeerNodeConfig,
+  logger: Logger = silentLogger,
+): Promise<RunningNode> {
   const log = logger.child({ node: config.id });
   const id = readIdentityDirFiles(config.identity.cert, config.identity.key, config.id);
   const tls = loadTlsMaterial(config.tls);
   const contracts = new Map<string, string>(builtinContracts().map((n) => [n, resolveContractModule(n)]));
-  for (const [name, path] of Object.entries(config.contracts)) contracts.set(name, resolveContractModule(name, path));
+  for (const [name, path] of Object.entries(config.contracts))
+    contracts.set(name, resolveContractModule(name, path));
   const runtime = new ContractRuntime({ contracts });
   const peer = new Peer({
     mspId: config.mspId,
@@ -63,7 +67,7 @@ export async function startPeerNode(config: PeerNodeConfig, logger: Logger = sil
     server = await GrpcServer.start({
       address: config.listen,
       tls,
-      services: [peerService(peer, new TlsTrust(tls.caPems))],
+      services: [peerService(peer, new TlsTrust({ caPems: tls.caPems }))],
     });
     for (const p of pullers) p.start();
   } catch (err) {

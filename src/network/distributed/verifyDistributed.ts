@@ -36,10 +36,14 @@ export async function verifyDistributedDataDir(dataDir: string): Promise<Distrib
     const nodeDir = join(dataDir, org, name);
     const r = await verifyDataDir(nodeDir);
     const v = r.nodes.find((x) => x.channel === manifest.channel);
-    if (!v) throw new ConsortiaError('VERIFY_FAILED', `${n.id} holds no ledger of channel ${manifest.channel}`);
+    if (!v)
+      throw new ConsortiaError('VERIFY_FAILED', `${n.id} holds no ledger of channel ${manifest.channel}`);
     let stateDigest: string | undefined;
     if (n.kind === 'peer') {
-      const ledger = await Ledger.open({ dir: join(nodeDir, 'ledgers', manifest.channel), channel: manifest.channel });
+      const ledger = await Ledger.open({
+        dir: join(nodeDir, 'ledgers', manifest.channel),
+        channel: manifest.channel,
+      });
       try {
         stateDigest = ledger.stateDigest();
       } finally {

@@ -22,7 +22,11 @@ function sink(): BlockSink & { blocks: number[] } {
 }
 
 /** An orderer serving `chain` (block n at index n); `stall` keeps the stream open and silent. */
-function source(id: string, chain: Uint8Array[], opts: { fail?: boolean; stall?: boolean } = {}): BlockSourceNode & {
+function source(
+  id: string,
+  chain: Uint8Array[],
+  opts: { fail?: boolean; stall?: boolean } = {},
+): BlockSourceNode & {
   opened: number[];
 } {
   const opened: number[] = [];
@@ -60,7 +64,12 @@ describe('BlockPuller: a peer follows the ordering service and fails over', () =
   it('moves past an unreachable orderer and catches up from its height', async () => {
     const s = sink();
     const good = source('good', honest);
-    const p = new BlockPuller({ channel: 'ch', sink: s, orderers: [source('down', honest, { fail: true }), good], retryMs: 5 });
+    const p = new BlockPuller({
+      channel: 'ch',
+      sink: s,
+      orderers: [source('down', honest, { fail: true }), good],
+      retryMs: 5,
+    });
     p.start();
     await until(() => s.blocks.length === 4);
     await p.stop();

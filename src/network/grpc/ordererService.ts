@@ -48,7 +48,7 @@ function deadlineOf(call: ServerUnaryCall<Uint8Array, Uint8Array>): number | und
  * ordering), Deliver (signed blocks from a height on, then each new one) and Info.
  *
  * @example
- * await GrpcServer.start({ address, tls, services: [ordererService(orderer, new TlsTrust(tls.caPems))] });
+ * await GrpcServer.start({ address, tls, services: [ordererService(orderer, new TlsTrust({ caPems: tls.caPems }))] });
  */
 export function ordererService(
   backend: OrdererBackend,

@@ -51,7 +51,7 @@ export function peerInfo(peer: Peer): PeerInfo {
  * validation codes, for gateways), on the same Peer object the embedded network runs.
  *
  * @example
- * await GrpcServer.start({ address, tls, services: [peerService(peer, new TlsTrust(tls.caPems))] });
+ * await GrpcServer.start({ address, tls, services: [peerService(peer, new TlsTrust({ caPems: tls.caPems }))] });
  */
 export function peerService(
   peer: Peer,

@@ -60,28 +60,37 @@ export class RemoteOrderer implements OrdererHandle {
 
 /**
  * One OrdererHandle over several orderers: it sends to the orderer that last answered, and on
- * UNAVAILABLE, ORDERER_STOPPED or RATE_LIMITED moves on to the next. A refusal (bad signature,
- * forbidden, too large) is final and is thrown at once.
+ * UNAVAILABLE, ORDERER_STOPPED or RATE_LIMITED moves on to the next. An orderer that failed is
+ * skipped for `downMs` (default 5 s) while another one answers, so a stopped orderer costs one
+ * timeout, not one per envelope. A refusal (bad signature, forbidden, too large) is final and is
+ * thrown at once.
  *
  * @example
  * new GatewayService({ peers, orderers: [failoverOrderer(orderers)] });
  */
-export function failoverOrderer(orderers: readonly OrdererHandle[]): OrdererHandle {
+export function failoverOrderer(orderers: readonly OrdererHandle[], downMs = 5000): OrdererHandle {
   if (orderers.length === 0)
     throw new ConsortiaError('INVALID_ARGUMENT', 'failoverOrderer needs at least one orderer');
   let preferred = 0;
+  const downUntil = orderers.map(() => 0);
   return {
     id: orderers.map((o) => o.id).join(','),
     async broadcast(envelope) {
+      const now = Date.now();
+      const order = orderers.map((_, i) => (preferred + i) % orderers.length);
+      // Orderers that failed recently go last.
+      order.sort((a, b) => Number(downUntil[a]! > now) - Number(downUntil[b]! > now));
       let last: unknown;
-      for (let i = 0; i < orderers.length; i++) {
-        const index = (preferred + i) % orderers.length;
+      for (const index of order) {
         try {
           await orderers[index]!.broadcast(envelope);
           preferred = index;
+          downUntil[index] = 0;
           return;
         } catch (err) {
           if (!isConsortiaError(err) || !RETRYABLE.has(err.code)) throw err;
+          downUntil[index] = Date.now() + downMs;
+          if (preferred === index) preferred = (index + 1) % orderers.length;
           last = err;
         }
       }

@@ -84,13 +84,13 @@ export function clientCredentials(tls: TlsMaterial): ChannelCredentials {
  * stream's client belongs to a channel. The org is the CA's `O=` subject field.
  *
  * @example
- * const org = new TlsTrust(tls.caPems).orgOf(call.getAuthContext()?.sslPeerCertificate?.raw);
+ * const org = new TlsTrust({ caPems: tls.caPems }).orgOf(call.getAuthContext()?.sslPeerCertificate?.raw);
  */
 export class TlsTrust {
   readonly #cas: readonly { org: string; cert: X509Certificate }[];
 
-  constructor(caPems: readonly string[]) {
-    this.#cas = caPems.map((pem) => {
+  constructor(opts: Readonly<{ caPems: readonly string[] }>) {
+    this.#cas = opts.caPems.map((pem) => {
       const cert = new X509Certificate(pem);
       const org = /(?:^|\n)O=([^\n]+)/.exec(cert.subject)?.[1];
       if (!org) {

@@ -15,7 +15,11 @@ describe('BatchWriter: envelopes grouped into few etcd puts', () => {
 
   it('splits at maxPutBytes and never drops or reorders an envelope', async () => {
     const puts: Uint8Array[] = [];
-    const writer = new BatchWriter({ append: async (e) => void puts.push(e), maxPutBytes: 1000, maxConcurrentPuts: 1 });
+    const writer = new BatchWriter({
+      append: async (e) => void puts.push(e),
+      maxPutBytes: 1000,
+      maxConcurrentPuts: 1,
+    });
     const envs = Array.from({ length: 30 }, (_, i) => new Uint8Array(300).fill(i));
     await Promise.all(envs.map((e) => writer.submit(e)));
     const order = puts.flatMap((p) => {
@@ -37,9 +41,15 @@ describe('BatchWriter: envelopes grouped into few etcd puts', () => {
     });
     await expect(writer.submit(new Uint8Array([1]))).rejects.toThrow('etcd down');
     fail = false;
-    await expect(writer.submit(new Uint8Array([2]), Date.now() - 1)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await expect(writer.submit(new Uint8Array([2]), Date.now() - 1)).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+    });
     await writer.submit(new Uint8Array([3]));
     await writer.flush();
-    expect(puts.map((p) => decodeLogEntry(p)).flatMap((e) => (e.kind === 'batch' ? e.envelopes.map((x) => x[0]) : []))).toEqual([3]);
+    expect(
+      puts
+        .map((p) => decodeLogEntry(p))
+        .flatMap((e) => (e.kind === 'batch' ? e.envelopes.map((x) => x[0]) : [])),
+    ).toEqual([3]);
   });
 });

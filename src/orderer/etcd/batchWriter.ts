@@ -66,7 +66,10 @@ export class BatchWriter {
     while (this.#queue.length > 0 && this.#inFlight < (this.#opts.maxConcurrentPuts ?? 4)) {
       const items: Item[] = [];
       let bytes = 0;
-      while (this.#queue.length > 0 && (items.length === 0 || bytes + this.#queue[0]!.envelope.byteLength <= max)) {
+      while (
+        this.#queue.length > 0 &&
+        (items.length === 0 || bytes + this.#queue[0]!.envelope.byteLength <= max)
+      ) {
         const item = this.#queue.shift()!;
         this.#queueBytes -= item.envelope.byteLength + 4;
         bytes += item.envelope.byteLength;
@@ -75,7 +78,12 @@ export class BatchWriter {
       const now = Date.now();
       const live = items.filter((i) => {
         if (i.deadline !== undefined && i.deadline <= now) {
-          i.reject(new ConsortiaError('UNAVAILABLE', 'the broadcast deadline passed before the envelope was ordered'));
+          i.reject(
+            new ConsortiaError(
+              'UNAVAILABLE',
+              'the broadcast deadline passed before the envelope was ordered',
+            ),
+          );
           return false;
         }
         return true;

@@ -1,4 +1,13 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import type { LogPosition } from './logCutter.js';
 
@@ -17,14 +26,15 @@ interface CursorEntry {
  * checks they hash the same.
  *
  * @example
- * const cursors = new CursorStore(join(dataDir, 'etcd', 'telecom.cursor.json'));
+ * const cursors = new CursorStore({ path: join(dataDir, 'etcd', 'telecom.cursor.json') });
  * cursors.record(5, { rev: 120n, index: 3 });
  */
 export class CursorStore {
   readonly #path: string;
   #entries: CursorEntry[] = [];
 
-  constructor(path: string) {
+  constructor(opts: Readonly<{ path: string }>) {
+    const { path } = opts;
     this.#path = path;
     if (existsSync(path)) {
       try {

@@ -18,6 +18,8 @@ export interface OrdererProgress {
   readonly mspId: string;
   readonly height: number;
   readonly rev: string;
+  /** Envelopes of the entry at `rev` already in blocks. */
+  readonly index?: number;
 }
 
 function prefixEnd(prefix: Buffer): Buffer {
@@ -84,7 +86,10 @@ export class EtcdChannelLog {
 
   /** Every signature published for block `block` (malformed values are left out). */
   async signatures(block: number): Promise<PublishedSignature[]> {
-    const values = await this.#client.getAll().prefix(`${this.#base}sig/${pad(block)}/`).buffers();
+    const values = await this.#client
+      .getAll()
+      .prefix(`${this.#base}sig/${pad(block)}/`)
+      .buffers();
     const out: PublishedSignature[] = [];
     for (const v of Object.values(values)) {
       try {

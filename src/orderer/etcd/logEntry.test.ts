@@ -34,7 +34,8 @@ describe('ordering log entries', () => {
         expect(back.kind).toBe(entry.kind);
         expect(back.ts).toBe(entry.ts);
         if (entry.kind === 'cut') expect(back).toEqual(entry);
-        else if (back.kind === 'batch') expect(back.envelopes.map((e) => [...e])).toEqual(entry.envelopes.map((e) => [...e]));
+        else if (back.kind === 'batch')
+          expect(back.envelopes.map((e) => [...e])).toEqual(entry.envelopes.map((e) => [...e]));
       }),
     );
   });

@@ -30,7 +30,9 @@ function malformed(why: string): ConsortiaError {
  */
 export function encodeLogEntry(entry: LogEntry): Uint8Array {
   const size =
-    entry.kind === 'batch' ? HEADER + 4 + entry.envelopes.reduce((n, e) => n + 4 + e.byteLength, 0) : HEADER + 8;
+    entry.kind === 'batch'
+      ? HEADER + 4 + entry.envelopes.reduce((n, e) => n + 4 + e.byteLength, 0)
+      : HEADER + 8;
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
   out[0] = MAGIC;
