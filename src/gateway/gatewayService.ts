@@ -177,6 +177,19 @@ export class GatewayService {
     clientMspId?: string,
     timeoutMs = this.commitTimeoutMs,
   ): Promise<TxStatus | { blockNumber: number; validationCode: number }> {
+    const status = await this.#statusOnOwnPeer(channel, txId, clientMspId, timeoutMs);
+    // Read-your-writes across orgs: let this gateway's other peers of the channel reach the block
+    // too (briefly, bounded), so a query right after a submit sees it on any org's peer.
+    await atHeight(this.#channelPeers(channel), channel, status.blockNumber + 1, 2_000);
+    return status;
+  }
+
+  async #statusOnOwnPeer(
+    channel: string,
+    txId: string,
+    clientMspId: string | undefined,
+    timeoutMs: number,
+  ): Promise<TxStatus | { blockNumber: number; validationCode: number }> {
     const peer = this.peerFor(channel, clientMspId);
     const done = peer.txStatus(channel, txId);
     if (done) return done;
@@ -250,9 +263,18 @@ async function* blockStream(
 }
 
 /** Resolves when `peers` are at the same height on `channel`, or after `timeoutMs` regardless. */
-async function sameHeight(peers: readonly PeerHandle[], channel: string, timeoutMs: number): Promise<void> {
-  const target = () => Math.max(...peers.map((p) => p.height(channel)));
-  const behind = () => peers.some((p) => p.height(channel) < target());
+function sameHeight(peers: readonly PeerHandle[], channel: string, timeoutMs: number): Promise<void> {
+  return atHeight(peers, channel, Math.max(...peers.map((p) => p.height(channel))), timeoutMs);
+}
+
+/** Resolves when every peer reached `height` on `channel`, or after `timeoutMs` regardless. */
+async function atHeight(
+  peers: readonly PeerHandle[],
+  channel: string,
+  height: number,
+  timeoutMs: number,
+): Promise<void> {
+  const behind = () => peers.some((p) => p.channels().includes(channel) && p.height(channel) < height);
   if (!behind()) return;
   await new Promise<void>((resolve) => {
     const offs: (() => void)[] = [];

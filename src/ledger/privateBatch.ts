@@ -128,7 +128,7 @@ function scheduleKey(expiry: number, hKey: Buffer): Buffer {
   return Buffer.concat([Buffer.of(SCHEDULE), u64Key(expiry), hKey.subarray(1)]);
 }
 
-export function missingKey(m: Omit<MissingPrivateData, never>): Buffer {
+export function missingKey(m: MissingPrivateData): Buffer {
   const v = encodeStateValue(m.block, m.tx, EMPTY);
   return Buffer.concat([Buffer.of(MISSING), v, Buffer.from(`${m.namespace}\0${m.collection}`, 'utf8')]);
 }

@@ -67,6 +67,11 @@ export {
   soloOrdererBackend,
 } from './grpc/ordererService.js';
 export { type PeerInfo, peerService } from './grpc/peerService.js';
+export {
+  type GrpcPrivateDataOptions,
+  grpcPrivateDataTransport,
+  type PrivateDataEndpoint,
+} from './grpc/privateDataLink.js';
 export { failoverOrderer, RemoteOrderer, type RemoteOrdererOptions } from './grpc/remoteOrderer.js';
 export { RemotePeer, type RemotePeerOptions } from './grpc/remotePeer.js';
 export { encodeJson, MAX_GRPC_MESSAGE_BYTES, ORDERER_SERVICE, PEER_SERVICE } from './grpc/services.js';

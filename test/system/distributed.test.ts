@@ -2,14 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, GatewayService } from '../../src/gateway/index.js';
 import { CertificateAuthority } from '../../src/identity/index.js';
 import { Ledger } from '../../src/ledger/index.js';
 import {
   encodeJson,
+  failoverOrderer,
   type ManifestNode,
   NodeClient,
   ORDERER_SERVICE,
   PEER_SERVICE,
+  RemoteOrderer,
+  RemotePeer,
   runningPid,
   startNode,
   stopDistributedNetwork,
@@ -138,6 +142,41 @@ describe.skipIf(!hasEtcd)('a distributed network survives faults under load', ()
       });
       client.close();
       expect(await heightOf(id)).toBeGreaterThan(0);
+    }
+  });
+
+  it('carries private data between peer processes (endpoints from the channel config)', async () => {
+    const tls = m.tlsOf(join(dir, 'gateway'));
+    const nodes = m.manifest.nodes.filter((n) => n.kind === 'peer') as {
+      id: string;
+      org: string;
+      address: string;
+    }[];
+    const peers = await Promise.all(
+      nodes.map((n) => RemotePeer.connect({ id: n.id, mspId: n.org, address: n.address, tls })),
+    );
+    const orderer = node('Orderer1.orderer0') as { id: string; address: string };
+    const orderers = [new RemoteOrderer({ id: orderer.id, address: orderer.address, tls })];
+    try {
+      const gateway = new GatewayService({ peers, orderers: [failoverOrderer(orderers)] });
+      const sdk = (org: string) => {
+        const id = m.user(org, 'admin');
+        return connect({ identity: { mspId: org, credentials: id.certDer }, signer: id.signer, gateway })
+          .network(CH)
+          .contract('private-notes');
+      };
+      const ref = { collection: 'telco-ab', id: 'dist-1' };
+      const note = new TextEncoder().encode('between TelcoA and TelcoB');
+      await sdk('TelcoA').submit('putNote', { arguments: ref, transient: new Map([['note', note]]) });
+      const read = await eventually(
+        () => sdk('TelcoB').evaluate<{ text: string }>('getNote', { arguments: ref }),
+        30_000,
+        'the note on TelcoB',
+      );
+      expect(read.text).toBe('between TelcoA and TelcoB');
+    } finally {
+      for (const p of peers) p.close();
+      for (const o of orderers) o.close();
     }
   });
 

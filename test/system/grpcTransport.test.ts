@@ -10,6 +10,7 @@ import {
   encodeJson,
   failoverOrderer,
   GrpcServer,
+  grpcPrivateDataTransport,
   NodeClient,
   ordererService,
   PEER_SERVICE,
@@ -35,6 +36,7 @@ let ordererServer: GrpcServer;
 const peers: Peer[] = [];
 const peerServers: GrpcServer[] = [];
 const pullers: BlockPuller[] = [];
+const links: { close(): void }[] = [];
 let remotePeers: RemotePeer[];
 let remoteOrderer: RemoteOrderer;
 let gateway: GatewayService;
@@ -66,11 +68,22 @@ beforeAll(async () => {
     maxMessageBytes: 1024 * 1024,
   });
   runtime = new ContractRuntime({
-    contracts: new Map([['asset-registry', resolveContractModule('asset-registry')]]),
+    contracts: new Map(['asset-registry', 'private-notes'].map((c) => [c, resolveContractModule(c)])),
     inProcess: true,
   });
   for (const org of m.manifest.appOrgs) {
     const id = m.identity(org, 'peer0');
+    const tls = m.tlsOf(join(dir, org, 'peer0'));
+    const privateData = grpcPrivateDataTransport({
+      tls,
+      directory: () =>
+        peers.map((p, i) => ({
+          id: p.id,
+          mspId: p.mspId,
+          address: peerServers[i]?.address ?? '127.0.0.1:1',
+        })),
+    });
+    links.push(privateData);
     const peer = new Peer({
       mspId: org,
       name: 'peer0',
@@ -78,10 +91,10 @@ beforeAll(async () => {
       signer: id.signer,
       dataDir: join(dir, org, 'peer0'),
       executor: runtimeExecutor(runtime),
+      privateDataTransport: privateData,
     });
     await peer.joinChannel(genesis);
     peers.push(peer);
-    const tls = m.tlsOf(join(dir, org, 'peer0'));
     peerServers.push(
       await GrpcServer.start({
         address: '127.0.0.1:0',
@@ -121,6 +134,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const p of pullers) await p.stop();
   for (const r of remotePeers ?? []) r.close();
+  for (const l of links) l.close();
   remoteOrderer?.close();
   for (const s of peerServers) await s.close(100);
   await ordererServer?.close(100);
@@ -154,6 +168,24 @@ describe('gRPC transport with mutual TLS', () => {
     expect(await contract.evaluate('readAsset', { arguments: { id: 'g-1' } })).toMatchObject({
       owner: 'Ann',
     });
+  });
+
+  it('sends private data to the collection members over the peer links', async () => {
+    const note = new TextEncoder().encode('for TelcoA and TelcoB only');
+    const ref = { collection: 'telco-ab', id: 'n-1' };
+    // requiredPeerCount 1: the endorser must reach the other member peer over gRPC before it signs.
+    const r = await client('TelcoA.admin')
+      .network(CH)
+      .contract('private-notes')
+      .submit('putNote', { arguments: ref, transient: new Map([['note', note]]) });
+    expect(r.validationCode).toBe('VALID');
+    const telcoB = peers.find((p) => p.mspId === 'TelcoB')!;
+    await eventually(() => telcoB.txStatus(CH, r.transactionId), 10_000, 'commit on TelcoB');
+    const read = await client('TelcoB.admin')
+      .network(CH)
+      .contract('private-notes')
+      .evaluate<{ text: string }>('getNote', { arguments: ref });
+    expect(read.text).toBe('for TelcoA and TelcoB only');
   });
 
   it('carries a node error across with its code', async () => {

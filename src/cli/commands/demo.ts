@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { ConsortiaError } from '../../common/index.js';
 import { runAttestationsDemo } from '../demos/attestations.js';
+import { runCarsharingDemo } from '../demos/carsharing.js';
 import { runChannelsDemo } from '../demos/channels.js';
 import type { DemoOptions, DemoResult } from '../demos/demoRunner.js';
 import { runIotTrustDemo } from '../demos/iotTrust.js';
 import { runNumberPortabilityDemo } from '../demos/numberPortability.js';
+import { runPrivateDataDemo } from '../demos/privateData.js';
 import { runProofOfDeliveryDemo } from '../demos/proofOfDelivery.js';
 import { runRoamingDemo } from '../demos/roaming.js';
 import { action } from '../output.js';
@@ -13,6 +15,8 @@ import { action } from '../output.js';
 const DEMOS: Readonly<Record<string, (opts: DemoOptions & { bundleOut?: string }) => Promise<DemoResult>>> = {
   'number-portability': runNumberPortabilityDemo,
   channels: runChannelsDemo,
+  'private-data': runPrivateDataDemo,
+  carsharing: runCarsharingDemo,
   attestations: runAttestationsDemo,
   'iot-trust': runIotTrustDemo,
   'proof-of-delivery': runProofOfDeliveryDemo,

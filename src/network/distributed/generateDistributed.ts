@@ -4,12 +4,8 @@ import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { ConsortiaError } from '../../common/index.js';
 import { CertificateAuthority, type Role } from '../../identity/index.js';
-import {
-  type ChannelConfig,
-  DEFAULT_BATCH,
-  DEFAULT_POLICIES,
-  validateChannelConfig,
-} from '../../protocol/index.js';
+import { type ChannelConfig, validateChannelConfig } from '../../protocol/index.js';
+import { channelConfigFor } from '../bootstrap.js';
 import { DEFAULT_NETWORK, parseNetworkConfig } from '../networkConfig.js';
 import {
   type DistributedManifest,
@@ -27,7 +23,6 @@ export interface DistributedNetworkOptions {
   readonly gatewayPort?: number;
   /** Loopback address every node listens on (default 127.0.0.1). */
   readonly host?: string;
-  readonly appOrgs?: readonly string[];
   readonly ordererOrgs?: readonly string[];
   /** Ordering orgs that must sign each block (default: a majority of them). */
   readonly signaturesRequired?: number;
@@ -62,19 +57,20 @@ async function newCa(dir: string, mspId: string, commonName?: string): Promise<C
 async function enrollTo(
   ca: CertificateAuthority,
   dir: string,
-  opts: { name: string; role: Role; tlsHost?: string },
+  opts: { name: string; role: Role; attributes?: Record<string, string> | undefined; tlsHost?: string },
 ): Promise<void> {
-  const id = await ca.enroll(
-    opts.tlsHost
+  const id = await ca.enroll({
+    name: opts.name,
+    role: opts.role,
+    ...(opts.attributes ? { attributes: opts.attributes } : {}),
+    ...(opts.tlsHost
       ? {
-          name: opts.name,
-          role: opts.role,
           dnsNames: ['localhost'],
           ipAddresses: [opts.tlsHost],
-          extKeyUsage: ['serverAuth', 'clientAuth'],
+          extKeyUsage: ['serverAuth' as const, 'clientAuth' as const],
         }
-      : { name: opts.name, role: opts.role },
-  );
+      : {}),
+  });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'cert.pem'), id.certPem);
   writeFileSync(join(dir, 'key.pem'), id.privateKeyPem ?? '', { mode: 0o600 });
@@ -108,11 +104,14 @@ export async function generateDistributedNetwork(
     );
   }
   const host = opts.host ?? '127.0.0.1';
-  const appOrgs = opts.appOrgs ?? ['Regulator', 'TelcoA', 'TelcoB', 'TelcoC'];
   const ordererOrgs = opts.ordererOrgs ?? ['Orderer1', 'Orderer2', 'Orderer3'];
+  const network = parseNetworkConfig({
+    ...DEFAULT_NETWORK,
+    orderer: { org: ordererOrgs[0]!, nodes: ['orderer0'] },
+  });
+  const appOrgs = network.orgs.map((o) => o.name);
   const required = opts.signaturesRequired ?? Math.floor(ordererOrgs.length / 2) + 1;
   const channel = 'telecom';
-  const contracts = parseNetworkConfig(DEFAULT_NETWORK).channels[0]!.contracts;
   mkdirSync(join(dataDir, 'tls-roots'), { recursive: true });
   mkdirSync(join(dataDir, 'run'), { recursive: true });
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
@@ -131,9 +130,12 @@ export async function generateDistributedNetwork(
     const role: Role = isOrderer ? 'orderer' : 'peer';
     await enrollTo(cas.get(org)!, join(dataDir, org, node), { name: node, role });
     await enrollTo(tlsCa, join(dataDir, org, node, 'tls'), { name: node, role, tlsHost: host });
-    await enrollTo(cas.get(org)!, join(dataDir, org, 'users', 'admin'), { name: 'admin', role: 'admin' });
-    if (!isOrderer)
-      await enrollTo(cas.get(org)!, join(dataDir, org, 'users', 'user1'), { name: 'user1', role: 'client' });
+    const users = network.orgs.find((o) => o.name === org)?.users ?? ['admin'];
+    for (const u of users) {
+      const user =
+        typeof u === 'string' ? { name: u, role: (u === 'admin' ? 'admin' : 'client') as Role } : u;
+      await enrollTo(cas.get(org)!, join(dataDir, org, 'users', user.name), user);
+    }
   }
   const allTlsRoots = (from: string) =>
     [...appOrgs, ...ordererOrgs].map((o) => relative(from, join(dataDir, 'tls-roots', `${o}.pem`)));
@@ -183,32 +185,24 @@ export async function generateDistributedNetwork(
   }));
   const peerAddrs = appOrgs.map((org) => ({ id: `${org}.peer0`, org, address: `${host}:${port()}` }));
 
+  // The channel of the embedded default network (contracts, collections, policies), ordered on etcd.
+  const base = channelConfigFor(network, network.channels[0]!, cas);
+  const endpoint = (node: string, role: 'peer' | 'orderer', address: string) => [{ node, role, address }];
   const config: ChannelConfig = validateChannelConfig({
-    channel,
-    sequence: 0,
-    orgs: appOrgs.map((o) => ({
-      mspId: o,
-      rootCerts: [cas.get(o)!.certPem],
-      tlsRootCerts: [tlsCas.get(o)!.certPem],
-      endpoints: [{ node: 'peer0', role: 'peer', address: peerAddrs.find((p) => p.org === o)!.address }],
+    ...base,
+    orgs: base.orgs.map((o) => ({
+      ...o,
+      tlsRootCerts: [tlsCas.get(o.mspId)!.certPem],
+      endpoints: endpoint('peer0', 'peer', peerAddrs.find((p) => p.org === o.mspId)!.address),
     })),
     ordererOrgs: ordererOrgs.map((o) => ({
       mspId: o,
       rootCerts: [cas.get(o)!.certPem],
       tlsRootCerts: [tlsCas.get(o)!.certPem],
-      endpoints: [
-        { node: 'orderer0', role: 'orderer', address: ordererAddrs.find((p) => p.org === o)!.address },
-      ],
+      endpoints: endpoint('orderer0', 'orderer', ordererAddrs.find((p) => p.org === o)!.address),
     })),
-    policies: DEFAULT_POLICIES,
-    batch: { ...DEFAULT_BATCH, timeoutMs: opts.batchTimeoutMs ?? 100 },
+    batch: { ...base.batch, timeoutMs: opts.batchTimeoutMs ?? 100 },
     ordering: { type: 'etcd', signaturesRequired: required },
-    contracts: contracts.map((c) => ({
-      name: c.name,
-      version: c.version,
-      sequence: 1,
-      endorsementPolicy: c.endorsementPolicy,
-    })),
   });
   const signers = ordererOrgs.map((o) =>
     readIdentityDirFiles(

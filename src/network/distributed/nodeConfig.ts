@@ -37,6 +37,11 @@ export const PeerNodeConfigSchema = z.object({
   orderers: z.array(NodeRefSchema).min(1),
   /** Contract module paths by name; built-in contracts are found by name. */
   contracts: z.record(z.string(), path).default({}),
+  /**
+   * Other peers, for private data. By default the peer endpoints the orgs declare in the channel
+   * config are used; an entry here overrides the address of the peer with the same id.
+   */
+  peers: z.array(NodeRefSchema.extend({ mspId: name })).optional(),
 });
 
 export const OrdererNodeConfigSchema = z.object({

@@ -7,6 +7,7 @@ import { builtinContracts, resolveContractModule } from '../contractModules.js';
 import { BlockPuller } from '../grpc/blockPuller.js';
 import { GrpcServer } from '../grpc/grpcServer.js';
 import { peerService } from '../grpc/peerService.js';
+import { grpcPrivateDataTransport } from '../grpc/privateDataLink.js';
 import { RemoteOrderer } from '../grpc/remoteOrderer.js';
 import { loadTlsMaterial, TlsTrust } from '../grpc/tlsConfig.js';
 import type { PeerNodeConfig } from './nodeConfig.js';
@@ -23,7 +24,8 @@ export interface RunningNode {
 /**
  * Runs one peer as its own node: the same Peer class as the embedded network, served over gRPC
  * with mutual TLS, and fed by block pullers that stream from the orderers in the config (failing
- * over to the next one) starting at the peer's height, so a restarted peer catches up.
+ * over to the next one) starting at the peer's height, so a restarted peer catches up. Private
+ * data goes to the other member peers over gRPC too.
  *
  * @example
  * const node = await startPeerNode(loadNodeConfig('TelcoA/peer0/node.json', 'peer'), logger);
@@ -39,13 +41,30 @@ export async function startPeerNode(
   for (const [name, path] of Object.entries(config.contracts))
     contracts.set(name, resolveContractModule(name, path));
   const runtime = new ContractRuntime({ contracts });
-  const peer = new Peer({
+  const overrides = new Map((config.peers ?? []).map((p) => [p.id, p]));
+  const privateData = grpcPrivateDataTransport({
+    tls,
+    // The peer endpoints the orgs declare in the channel config, unless the node config says otherwise.
+    directory: (channel) => {
+      const declared = peer
+        .context(channel)
+        .config.orgs.flatMap((o) =>
+          (o.endpoints ?? [])
+            .filter((e) => e.role === 'peer')
+            .map((e) => ({ id: `${o.mspId}.${e.node}`, mspId: o.mspId, address: e.address })),
+        );
+      const extra = [...overrides.values()].filter((p) => !declared.some((d) => d.id === p.id));
+      return [...declared.map((d) => overrides.get(d.id) ?? d), ...extra];
+    },
+  });
+  const peer: Peer = new Peer({
     mspId: config.mspId,
     name: config.name,
     certDer: id.certDer,
     signer: id.signer,
     dataDir: config.dataDir,
     executor: runtimeExecutor(runtime),
+    privateDataTransport: privateData,
   });
   const orderers = config.orderers.map((o) => new RemoteOrderer({ id: o.id, address: o.address, tls }));
   const pullers: BlockPuller[] = [];
@@ -54,6 +73,7 @@ export async function startPeerNode(
     await server?.close(500);
     for (const p of pullers) await p.stop();
     for (const o of orderers) o.close();
+    privateData.close();
     await peer.close();
     await runtime.close();
   };

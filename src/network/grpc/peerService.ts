@@ -5,8 +5,10 @@ import type {
   sendUnaryData,
   UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import { ConsortiaError } from '../../common/index.js';
 import type { Peer } from '../../peer/index.js';
 import type { ChannelConfig } from '../../protocol/index.js';
+import { GrpcErrorCodes } from './errors.js';
 import { toServiceError } from './grpcStatus.js';
 import { serveBlocks } from './serveBlocks.js';
 import { encodeJson, PEER_SERVICE } from './services.js';
@@ -33,6 +35,18 @@ export function unary(
   };
 }
 
+/** The org whose TLS CA issued the caller's certificate; TLS_REFUSED when none did. */
+function senderOrg(trust: TlsTrust, call: ServerUnaryCall<Uint8Array, Uint8Array>): string {
+  const org = trust.orgOf(call.getAuthContext()?.sslPeerCertificate?.raw);
+  if (!org) {
+    throw new ConsortiaError(
+      GrpcErrorCodes.TLS_REFUSED,
+      'private data is accepted only from a peer with a consortium TLS certificate',
+    );
+  }
+  return org;
+}
+
 /** The Info reply of a peer. */
 export function peerInfo(peer: Peer): PeerInfo {
   return {
@@ -47,8 +61,9 @@ export function peerInfo(peer: Peer): PeerInfo {
 }
 
 /**
- * The gRPC service of a peer: Endorse, Evaluate, Info and Blocks (committed blocks with their
- * validation codes, for gateways), on the same Peer object the embedded network runs.
+ * The gRPC service of a peer: Endorse, Evaluate, Info, Blocks (committed blocks with their
+ * validation codes, for gateways) and private data push and pull between member peers, on the
+ * same Peer object the embedded network runs.
  *
  * @example
  * await GrpcServer.start({ address, tls, services: [peerService(peer, new TlsTrust({ caPems: tls.caPems }))] });
@@ -63,6 +78,11 @@ export function peerService(
       endorse: unary((req) => peer.endorse(req)),
       evaluate: unary((req) => peer.evaluate(req)),
       info: unary(async () => encodeJson(peerInfo(peer))),
+      pushPrivateData: unary(async (req, call) => {
+        peer.receivePrivateData(req, senderOrg(trust, call));
+        return new Uint8Array(0);
+      }),
+      pullPrivateData: unary(async (req, call) => peer.servePrivateData(req, senderOrg(trust, call))),
       blocks: (call: ServerWritableStream<Uint8Array, Uint8Array>) =>
         serveBlocks(call, trust, (req) => {
           const context = peer.context(req.channel);

@@ -29,13 +29,19 @@ function bytesMethod(path: string, responseStream = false): MethodDefinition<Uin
 /**
  * The peer service: Endorse and Evaluate take a signed proposal and return the signed proposal
  * response; Info returns the peer's channels, heights and configs (JSON); Blocks streams a
- * channel's committed blocks (with validation codes) from a height on, then each new one.
+ * channel's committed blocks (with validation codes) from a height on, then each new one;
+ * PushPrivateData and PullPrivateData carry private data between member peers, the sending org
+ * being the one whose TLS CA issued the caller's certificate.
  */
 export const PEER_SERVICE = {
   endorse: bytesMethod('/consortia.Peer/Endorse'),
   evaluate: bytesMethod('/consortia.Peer/Evaluate'),
   info: bytesMethod('/consortia.Peer/Info'),
   blocks: bytesMethod('/consortia.Peer/Blocks', true),
+  /** Private data from another member peer (an encoded PrivateDataPush); empty reply. */
+  pushPrivateData: bytesMethod('/consortia.Peer/PushPrivateData'),
+  /** A reconciliation pull (PrivateDataPull) answered with PrivateDataPulled. */
+  pullPrivateData: bytesMethod('/consortia.Peer/PullPrivateData'),
 } as const;
 
 /**
