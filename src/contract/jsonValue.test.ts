@@ -10,7 +10,15 @@ describe('toJsonValue / encodeJson', () => {
       fc.property(fc.jsonValue(), (v) => {
         expect(toJsonValue(v, 'v')).toEqual(JSON.parse(JSON.stringify(v)));
       }),
+      { seed: 20261123 },
     );
+  });
+
+  it('keeps a key named __proto__ as an own property, as JSON.parse does', () => {
+    const v = JSON.parse('{"__proto__":{"x":1},"a":2}') as object;
+    const out = toJsonValue(v, 'v') as Record<string, unknown>;
+    expect(Object.keys(out)).toEqual(['__proto__', 'a']);
+    expect(fromUtf8(encodeJson(v, 'v'))).toBe('{"__proto__":{"x":1},"a":2}');
   });
 
   it('encodes equal values to equal bytes whatever the key order', () => {

@@ -118,7 +118,13 @@ function convertObject(
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       if (v === undefined) continue;
-      out[k] = convert(v, `${path}.${k}`, depth + 1, seen, what, code);
+      // defineProperty, not assignment: a key named __proto__ must stay an own property, as in JSON.parse.
+      Object.defineProperty(out, k, {
+        value: convert(v, `${path}.${k}`, depth + 1, seen, what, code),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   } finally {
