@@ -164,6 +164,15 @@ export class WorkerSignatureVerifier implements SignatureVerifier {
   }
 
   /** Signatures checked so far in this thread and in workers, and batches a worker failed. */
+  /** Use of the worker pool, for metrics: threads, queued tasks and busy share (0..1). */
+  poolStats(): { threads: number; queueSize: number; utilization: number } {
+    return {
+      threads: this.#threads,
+      queueSize: this.#pool?.queueSize ?? 0,
+      utilization: this.#pool?.utilization ?? 0,
+    };
+  }
+
   get stats(): Readonly<{ inThread: number; inWorkers: number; workerFailures: number }> {
     return { ...this.#stats };
   }

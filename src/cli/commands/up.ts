@@ -10,6 +10,7 @@ import {
   registerDashboardRoutes,
 } from '../../gateway/index.js';
 import { EmbeddedNetwork, loadWalletIdentity } from '../../network/index.js';
+import { sharedSignatureVerifier, WorkerSignatureVerifier } from '../../peer/index.js';
 import { action, createLogger } from '../output.js';
 
 export function registerUp(program: Command): void {
@@ -41,6 +42,10 @@ export function registerUp(program: Command): void {
           const dataDir = resolve(opts.dataDir);
           const network = await EmbeddedNetwork.start({ dataDir, logger });
           const metrics = new GatewayMetrics();
+          const verifier = sharedSignatureVerifier();
+          if (verifier instanceof WorkerSignatureVerifier) {
+            metrics.registerPool('signature_verification', () => verifier.poolStats());
+          }
           const gateway = new GatewayService({
             peers: network.peerHandles().map((p) => metrics.instrumentPeer(p)),
             orderers: network.ordererHandles().map((o) => metrics.instrumentOrderer(o)),
