@@ -2,11 +2,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fromUtf8 } from '../../src/common/index.js';
 import {
   type CallerInfo,
+  ContractTestBench,
   describeContract,
   type FunctionKind,
-  MemoryState,
-  type SimulationResult,
-  simulate,
+  type MemoryState,
 } from '../../src/contract/index.js';
 import assetRegistry, { type Asset } from './index.js';
 
@@ -27,37 +26,20 @@ const telcoB: CallerInfo = {
   attributes: {},
 };
 
+let bench: ContractTestBench;
 let state: MemoryState;
-let clock: number;
-let txCount: number;
 
 beforeEach(() => {
-  state = new MemoryState();
-  clock = Date.UTC(2025, 0, 1);
-  txCount = 0;
+  bench = new ContractTestBench({ definition: assetRegistry, caller: telcoA });
+  state = bench.state;
 });
 
 /** Simulates one call; a valid transaction is committed to `state`, as a peer would. */
-async function call(
+const call = (
   fn: string,
   argsJson: Record<string, unknown>,
   opts: { caller?: CallerInfo; kind?: FunctionKind } = {},
-): Promise<SimulationResult> {
-  const kind = opts.kind ?? 'transaction';
-  clock += 60_000;
-  const txId = `tx${++txCount}`;
-  const sim = await simulate({
-    definition: assetRegistry,
-    fn,
-    argsJson,
-    kind,
-    info: { txId, channel: 'telecom', timestamp: clock, caller: opts.caller ?? telcoA },
-    state,
-    history: state.history,
-  });
-  if (sim.ok && kind === 'transaction') state.commit(sim.rwset, { txId, timestamp: clock });
-  return sim;
-}
+) => bench.call(fn, argsJson, opts);
 
 const query = (fn: string, argsJson: Record<string, unknown>, caller?: CallerInfo) =>
   call(fn, argsJson, caller ? { kind: 'query', caller } : { kind: 'query' });

@@ -2,11 +2,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fromUtf8 } from '../../src/common/index.js';
 import {
   type CallerInfo,
+  ContractTestBench,
   describeContract,
   type FunctionKind,
-  MemoryState,
-  type SimulationResult,
-  simulate,
+  type MemoryState,
 } from '../../src/contract/index.js';
 import { LocalDid } from '../../src/gateway/identityAgents/index.js';
 import didRegistry, { type DidOperationRecord, type DidRecord } from './index.js';
@@ -28,36 +27,20 @@ const other: CallerInfo = {
 };
 const sameOrgOtherUser: CallerInfo = { ...wallet, id: 'Regulator::admin::03', name: 'admin', role: 'admin' };
 
+let bench: ContractTestBench;
 let state: MemoryState;
-let clock: number;
-let txCount: number;
 
 beforeEach(() => {
-  state = new MemoryState();
-  clock = Date.UTC(2025, 0, 1);
-  txCount = 0;
+  bench = new ContractTestBench({ definition: didRegistry, caller: wallet });
+  state = bench.state;
 });
 
-async function call(
+/** Simulates one call; a valid transaction is committed to `state`, as a peer would. */
+const call = (
   fn: string,
   argsJson: Record<string, unknown>,
   opts: { caller?: CallerInfo; kind?: FunctionKind } = {},
-): Promise<SimulationResult> {
-  const kind = opts.kind ?? 'transaction';
-  clock += 60_000;
-  const txId = `tx${++txCount}`;
-  const sim = await simulate({
-    definition: didRegistry,
-    fn,
-    argsJson,
-    kind,
-    info: { txId, channel: 'telecom', timestamp: clock, caller: opts.caller ?? wallet },
-    state,
-    history: state.history,
-  });
-  if (sim.ok && kind === 'transaction') state.commit(sim.rwset, { txId, timestamp: clock });
-  return sim;
-}
+) => bench.call(fn, argsJson, opts);
 
 const resolve = (did: string) => call('resolveDid', { did }, { kind: 'query' });
 

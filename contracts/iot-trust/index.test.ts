@@ -2,11 +2,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fromUtf8 } from '../../src/common/index.js';
 import {
   type CallerInfo,
+  ContractTestBench,
   describeContract,
   type FunctionKind,
-  MemoryState,
-  type SimulationResult,
-  simulate,
+  type MemoryState,
 } from '../../src/contract/index.js';
 import iotTrust, { type DeviceAttestation } from './index.js';
 
@@ -37,36 +36,24 @@ const CAM = 'urn:dev:mac:0024befffe804ff1';
 const HASH = 'c'.repeat(64);
 const boot = { type: 'verified-boot', firmwareVersion: '1.4.2', firmwareHash: HASH, result: 'pass' };
 
+let bench: ContractTestBench;
 let state: MemoryState;
-let clock: number;
-let txCount: number;
 
 beforeEach(() => {
-  state = new MemoryState();
-  clock = Date.UTC(2025, 0, 1);
-  txCount = 0;
+  bench = new ContractTestBench({
+    definition: iotTrust,
+    caller: oem,
+    txId: (n) => n.toString(16).padStart(64, '0'),
+  });
+  state = bench.state;
 });
 
-async function call(
+/** Simulates one call; a valid transaction is committed to `state`, as a peer would. */
+const call = (
   fn: string,
   argsJson: Record<string, unknown>,
   opts: { caller?: CallerInfo; kind?: FunctionKind } = {},
-): Promise<SimulationResult> {
-  const kind = opts.kind ?? 'transaction';
-  clock += 60_000;
-  const txId = (++txCount).toString(16).padStart(64, '0');
-  const sim = await simulate({
-    definition: iotTrust,
-    fn,
-    argsJson,
-    kind,
-    info: { txId, channel: 'telecom', timestamp: clock, caller: opts.caller ?? oem },
-    state,
-    history: state.history,
-  });
-  if (sim.ok && kind === 'transaction') state.commit(sim.rwset, { txId, timestamp: clock });
-  return sim;
-}
+) => bench.call(fn, argsJson, opts);
 
 const list = async (deviceId: string) =>
   (await call('listDeviceAttestations', { deviceId }, { kind: 'query' })).result as DeviceAttestation[];

@@ -1,3 +1,4 @@
+export { ContractTestBench, type ContractTestBenchOptions } from './contractTestBench.js';
 export {
   type ArgsSchema,
   type ContractDefinition,
