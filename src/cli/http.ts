@@ -4,7 +4,7 @@ import { ConsortiaError } from '../common/index.js';
 export async function callGateway(
   url: string,
   path: string,
-  init: { method?: string; body?: unknown; identity?: string } = {},
+  init: { method?: string; body?: unknown; identity?: string | undefined } = {},
 ): Promise<unknown> {
   let res: Response;
   try {

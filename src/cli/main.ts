@@ -18,6 +18,8 @@ program
   .name('consortia')
   .description('Consortia: a permissioned ledger for consortia of organisations')
   .version('0.1.0')
+  // Root options only before the command: `contract define --version 1.1` is the contract's version.
+  .enablePositionalOptions()
   .showHelpAfterError('(run consortia --help for usage)')
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 

@@ -170,6 +170,36 @@ export function applyConfigChange(current: ChannelConfig, change: ConfigChange):
   return { ...cfg, sequence: current.sequence + 1 };
 }
 
+type ContractDefinition = ChannelConfig['contracts'][number];
+
+/** What a contract definition says, in words: version, policy and collections with their orgs. */
+function contractTerms(c: ContractDefinition): string {
+  const collections = (c.collections ?? []).map(
+    (k) =>
+      `${k.name} (${k.memberOrgs.join(', ')}${k.blockToLive > 0 ? `; blockToLive ${k.blockToLive}` : ''})`,
+  );
+  return (
+    `version ${c.version}, endorsement policy ${c.endorsementPolicy}` +
+    (collections.length > 0 ? `, collections ${collections.join(', ')}` : '')
+  );
+}
+
+/** Each defined, changed or removed contract, in words. */
+function describeContractChanges(
+  before: readonly ContractDefinition[],
+  after: readonly ContractDefinition[],
+): string[] {
+  const out: string[] = [];
+  for (const c of after) {
+    const old = before.find((b) => b.name === c.name);
+    if (!old) out.push(`define contract ${c.name}: ${contractTerms(c)}`);
+    else if (canonicalJson(old) !== canonicalJson(c))
+      out.push(`change contract ${c.name} from ${contractTerms(old)} to ${contractTerms(c)}`);
+  }
+  for (const b of before) if (!after.some((c) => c.name === b.name)) out.push(`remove contract ${b.name}`);
+  return out;
+}
+
 /** A short human-readable list of what differs between two configurations. */
 export function describeConfigDiff(before: ChannelConfig, after: ChannelConfig): string[] {
   const out: string[] = [];
@@ -192,8 +222,7 @@ export function describeConfigDiff(before: ChannelConfig, after: ChannelConfig):
   }
   if (canonicalJson(before.batch) !== canonicalJson(after.batch))
     out.push(`batch: ${canonicalJson(before.batch)} -> ${canonicalJson(after.batch)}`);
-  if (canonicalJson(before.contracts) !== canonicalJson(after.contracts))
-    out.push('contract definitions changed');
+  out.push(...describeContractChanges(before.contracts, after.contracts));
   if (canonicalJson(before.ordererOrgs) !== canonicalJson(after.ordererOrgs))
     out.push('ordering orgs changed');
   return out;

@@ -4,12 +4,14 @@ import { parseIdentityCert } from '../identity/index.js';
 import { submitConfigUpdateFile } from './configUpdate.js';
 import { parseConfigUpdateFile } from './configUpdateFile.js';
 import type { GatewayService } from './gatewayService.js';
+import { channelReadAccess, requestIdentity } from './readAccess.js';
 import type { IdentityResolver } from './restServer.js';
 
 /**
- * Channel configuration routes: read the configuration in force, and submit a config update
- * file that the org admins have signed (see `consortia config`). The caller named by
- * `X-Consortia-Identity` must be an admin; it signs the envelope.
+ * Channel configuration routes: read the configuration in force (as an identity that may read
+ * the channel), and submit a config update file that the org admins have signed (see
+ * `consortia config`). The caller named by `X-Consortia-Identity` must be an admin; it signs the
+ * envelope.
  */
 export function registerConfigRoutes(
   app: FastifyInstance,
@@ -26,8 +28,12 @@ export function registerConfigRoutes(
     return channel;
   };
 
+  const canRead = channelReadAccess({ gateway: deps.gateway, identities: deps.identities });
   app.get<{ Params: { channel: string } }>('/api/v1/channels/:channel/config', async (req) => {
-    const channel = channelOf(req.params.channel);
+    const channel = await canRead(
+      channelOf(req.params.channel),
+      requestIdentity(req.headers, req.query as Record<string, unknown>),
+    );
     return deps.gateway.peerFor(channel).channelConfig(channel);
   });
 

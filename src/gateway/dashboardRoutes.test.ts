@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { utf8 } from '../common/index.js';
+import { ConsortiaError, utf8 } from '../common/index.js';
 import type { PeerHandle } from '../network/index.js';
 import type { BlockEvent } from '../peer/index.js';
 import { type DashboardHandle, registerDashboardRoutes } from './dashboardRoutes.js';
@@ -46,6 +46,14 @@ let b: FakePeer;
 let app: FastifyInstance;
 let handle: DashboardHandle;
 const historyCalls: string[][] = [];
+const readers: (string | undefined)[] = [];
+/** A read check that lets everyone but Outsider.* read, and records who asked. */
+const canRead = async (channel: string, label: string | undefined) => {
+  readers.push(label);
+  if (label?.startsWith('Outsider.'))
+    throw new ConsortiaError('FORBIDDEN', `${label} may not read ${channel}`);
+  return channel;
+};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'consortia-'));
@@ -64,6 +72,8 @@ beforeAll(async () => {
   });
   handle = registerDashboardRoutes(app, {
     gateway,
+    canRead,
+    identityLabels: () => ['TelcoB.user1', 'TelcoA.admin'],
     staticDir: dir,
     thresholds: { lagBlocks: 2 },
     history: (channel, ns, key) => {
@@ -133,6 +143,7 @@ describe('dashboard routes', () => {
     });
     registerDashboardRoutes(other, {
       gateway: new GatewayService({ peers: [a], orderers: [] }),
+      canRead,
       staticDir: join(dir, 'nope'),
     });
     const res = await other.inject({ method: 'GET', url: '/' });
@@ -207,6 +218,41 @@ describe('dashboard routes', () => {
     expect(historyCalls.at(-1)).toEqual(['telecom', 'asset-registry', 'x'.repeat(300)]);
   });
 
+  it('reads history only as an identity that may read the channel (header or ?identity=)', async () => {
+    const url = '/api/v1/channels/telecom/keys/number-portability/k/history';
+    const calls = historyCalls.length;
+    const refused = await app.inject({
+      method: 'GET',
+      url,
+      headers: { 'x-consortia-identity': 'Outsider.admin' },
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe('FORBIDDEN');
+    const byQuery = await app.inject({
+      method: 'GET',
+      url: '/api/v1/dashboard/channels/telecom/history?namespace=a&key=k&identity=Outsider.user1',
+    });
+    expect(byQuery.statusCode).toBe(403);
+    expect(historyCalls.length).toBe(calls);
+    const allowed = await app.inject({
+      method: 'GET',
+      url,
+      headers: { 'x-consortia-identity': 'TelcoA.admin' },
+    });
+    expect(allowed.statusCode).toBe(200);
+    expect(readers.slice(-3)).toEqual(['Outsider.admin', 'Outsider.user1', 'TelcoA.admin']);
+  });
+
+  it("lists the wallet's identities for the dashboard's Read-as picker, sorted, with their orgs", async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/v1/dashboard/identities' });
+    expect(res.json()).toEqual({
+      identities: [
+        { label: 'TelcoA.admin', mspId: 'TelcoA' },
+        { label: 'TelcoB.user1', mspId: 'TelcoB' },
+      ],
+    });
+  });
+
   it('answers bad history requests with a clear 4xx', async () => {
     const cases: [string, number, string][] = [
       ['/api/v1/channels/telecom/keys/%3Cscript%3E/k/history', 400, 'INVALID_ARGUMENT'],
@@ -237,7 +283,7 @@ describe('dashboard routes', () => {
         throw new Error('none');
       },
     });
-    registerDashboardRoutes(other, { gateway, staticDir: dir });
+    registerDashboardRoutes(other, { gateway, canRead, staticDir: dir });
     const res = await other.inject({ method: 'GET', url: '/api/v1/channels/telecom/keys/ns/k/history' });
     await other.close();
     expect(res.statusCode).toBe(501);

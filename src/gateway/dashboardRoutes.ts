@@ -11,6 +11,7 @@ import { defaultDashboardDir, registerDashboardAssets } from './dashboardAssets.
 import type { GatewayService } from './gatewayService.js';
 import { GatewayMetrics } from './metrics.js';
 import { consortiumOverview } from './overview.js';
+import { type ChannelReadAccess, requestIdentity } from './readAccess.js';
 
 /** Error codes of the dashboard endpoints. */
 export const DashboardErrorCodes = {
@@ -22,6 +23,10 @@ export const DashboardErrorCodes = {
 /** What the dashboard reads. It never needs a private key. */
 export interface DashboardDeps {
   readonly gateway: GatewayService;
+  /** Checks that a request's identity may read a channel (key history is channel content). */
+  readonly canRead: ChannelReadAccess;
+  /** Labels (`Org.name`) of the wallet identities the gateway can read as, for the "Read as" picker. */
+  readonly identityLabels?: () => readonly string[];
   /** An embedded network: key history from its peers' ledgers, the orderer's heights. */
   readonly network?: EmbeddedNetwork;
   /** The data dir: certificates to list and the disk to watch. */
@@ -64,13 +69,16 @@ function showValue(bytes: Uint8Array): unknown {
 
 /**
  * Adds the operations dashboard to a gateway's Fastify app: the web page at `/`, its JSON
- * endpoints under `/api/v1/dashboard/` (overview, certificates, alerts, activity, history),
- * `GET /api/v1/channels/:channel/keys/:namespace/:key/history` and Prometheus `/metrics`.
- * Call it before `listen`. Everything it serves is read-only.
+ * endpoints under `/api/v1/dashboard/` (overview, certificates, alerts, activity, identities,
+ * history), `GET /api/v1/channels/:channel/keys/:namespace/:key/history` and Prometheus
+ * `/metrics`. Call it before `listen`. Everything it serves is read-only. Key history is channel
+ * content and needs a reader of the channel (`canRead`); the overview, activity counts, alerts,
+ * certificates and metrics describe the nodes, not the channels' data, and need no identity.
  *
  * @example
  * const app = await createRestServer({ gateway, identities });
- * registerDashboardRoutes(app, { gateway, network, dataDir, metrics });
+ * const canRead = channelReadAccess({ gateway, identities });
+ * registerDashboardRoutes(app, { gateway, canRead, network, dataDir });
  * await app.listen({ port: 7070 });
  */
 export function registerDashboardRoutes(
@@ -140,13 +148,25 @@ export function registerDashboardRoutes(
     thresholds: monitor.thresholds,
     alerts: evaluateAlerts(),
   }));
+  app.get('/api/v1/dashboard/identities', async () => ({
+    identities: [...(deps.identityLabels?.() ?? [])].sort().map((label) => ({
+      label,
+      mspId: label.slice(0, label.indexOf('.')),
+    })),
+  }));
   app.get<{ Querystring: { channel?: unknown } }>('/api/v1/dashboard/activity', async (req) => {
     const channel = requireChannel(req.query.channel ?? gateway.channels()[0]);
     return metrics.timeline.series(channel);
   });
 
-  const history = (reply: FastifyReply, channelParam: unknown, nsParam: unknown, keyParam: unknown) => {
-    const channel = requireChannel(channelParam);
+  const history = async (
+    reply: FastifyReply,
+    reader: string | undefined,
+    channelParam: unknown,
+    nsParam: unknown,
+    keyParam: unknown,
+  ) => {
+    const channel = await deps.canRead(requireChannel(channelParam), reader);
     if (typeof nsParam !== 'string' || !NAMESPACE.test(nsParam))
       throw invalid(`namespace "${String(nsParam).slice(0, 80)}" is not a valid contract name`);
     if (typeof keyParam !== 'string' || keyParam.length === 0)
@@ -191,12 +211,26 @@ export function registerDashboardRoutes(
   };
   app.get<{ Params: { channel: string; namespace: string; key: string } }>(
     '/api/v1/channels/:channel/keys/:namespace/:key/history',
-    async (req, reply) => history(reply, req.params.channel, req.params.namespace, req.params.key),
+    async (req, reply) =>
+      history(
+        reply,
+        requestIdentity(req.headers, req.query as Record<string, unknown>),
+        req.params.channel,
+        req.params.namespace,
+        req.params.key,
+      ),
   );
   // The same with the key in the query, for keys longer than a path parameter may be.
   app.get<{ Params: { channel: string }; Querystring: { namespace?: unknown; key?: unknown } }>(
     '/api/v1/dashboard/channels/:channel/history',
-    async (req, reply) => history(reply, req.params.channel, req.query.namespace, req.query.key),
+    async (req, reply) =>
+      history(
+        reply,
+        requestIdentity(req.headers, req.query),
+        req.params.channel,
+        req.query.namespace,
+        req.query.key,
+      ),
   );
 
   registerDashboardAssets(app, deps.staticDir ?? defaultDashboardDir());

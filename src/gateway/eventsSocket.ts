@@ -6,8 +6,9 @@ import { ConsortiaError, type Logger, toConsortiaError } from '../common/index.j
 import type { BlockEvent } from '../peer/index.js';
 import { validationCodeName } from '../protocol/index.js';
 import type { GatewayService } from './gatewayService.js';
+import { type ChannelReadAccess, requestIdentity } from './readAccess.js';
 import { errorBody, RestErrorCodes } from './restErrors.js';
-import { parseNonNegativeInt, quote, requireChannel } from './restInput.js';
+import { parseNonNegativeInt, quote } from './restInput.js';
 
 /** One JSON message of the events stream. */
 export type EventsMessage =
@@ -33,6 +34,8 @@ export type EventsMessage =
 
 export interface EventsSocketOptions {
   readonly gateway: GatewayService;
+  /** Checks the identity of the upgrade request (header or `?identity=`) may read the channel. */
+  readonly canRead: ChannelReadAccess;
   readonly logger?: Logger | undefined;
 }
 
@@ -75,15 +78,21 @@ export function eventsMessages(block: BlockEvent, contract: string | undefined):
   );
 }
 
-/** Reads and checks the channel, `fromBlock` and `contract` of a stream request. */
-function streamRequest(gateway: GatewayService, rawChannel: string, query: URLSearchParams) {
+/** Reads and checks the channel, reader, `fromBlock` and `contract` of a stream request. */
+async function streamRequest(
+  gateway: GatewayService,
+  canRead: ChannelReadAccess,
+  rawChannel: string,
+  identity: string | undefined,
+  query: URLSearchParams,
+) {
   let channel: string;
   try {
     channel = decodeURIComponent(rawChannel);
   } catch {
     throw new ConsortiaError(RestErrorCodes.BAD_URL, 'the channel in the URL holds invalid percent-encoding');
   }
-  requireChannel(gateway, channel);
+  await canRead(channel, identity);
   const fromParam = query.get('fromBlock');
   const from = fromParam === null ? undefined : parseNonNegativeInt(fromParam, 'fromBlock');
   const contract = query.get('contract') ?? undefined;
@@ -128,26 +137,32 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string, err: Cons
  * Serves `GET /api/v1/channels/{channel}/events?fromBlock=N&contract=name` as a WebSocket on
  * the Fastify server: stored blocks from `fromBlock` first, then each block as it commits, as
  * one `block` message per block, or with `contract` one `contractEvent` message per event of that
- * contract. A bad channel, fromBlock or contract gets an `error` message and close code 1008.
+ * contract. A bad channel, fromBlock or contract, or an identity (header or `?identity=`) that
+ * may not read the channel, gets an `error` message and close code 1008.
  * The block stream stops when the socket closes; closing the server closes every socket.
  *
  * @example
  * attachEventsSocket(app, { gateway, logger });
- * // client: new WebSocket('ws://127.0.0.1:7070/api/v1/channels/telecom/events?fromBlock=0')
+ * // client: new WebSocket('ws://127.0.0.1:7070/api/v1/channels/telecom/events?fromBlock=0&identity=TelcoA.admin')
  */
 export function attachEventsSocket(app: FastifyInstance, opts: Readonly<EventsSocketOptions>): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   const streams = new Set<AbortController>();
 
-  const serve = async (ws: WebSocket, rawChannel: string, query: URLSearchParams): Promise<void> => {
+  const serve = async (
+    ws: WebSocket,
+    rawChannel: string,
+    identity: string | undefined,
+    query: URLSearchParams,
+  ): Promise<void> => {
     const abort = new AbortController();
     streams.add(abort);
     ws.on('close', () => abort.abort());
     ws.on('error', () => abort.abort());
     try {
-      let request: ReturnType<typeof streamRequest>;
+      let request: Awaited<ReturnType<typeof streamRequest>>;
       try {
-        request = streamRequest(opts.gateway, rawChannel, query);
+        request = await streamRequest(opts.gateway, opts.canRead, rawChannel, identity, query);
       } catch (err) {
         closeWithError(ws, err, CLOSE_POLICY);
         return;
@@ -194,7 +209,7 @@ export function attachEventsSocket(app: FastifyInstance, opts: Readonly<EventsSo
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      void serve(ws, match[1] ?? '', url.searchParams);
+      void serve(ws, match[1] ?? '', requestIdentity(req.headers, url.searchParams), url.searchParams);
     });
   };
   app.server.on('upgrade', onUpgrade);

@@ -228,6 +228,13 @@ export {
   type VerifyProofOptions,
   verifyProofBundle,
 } from './proof/verifyProofBundle.js';
+export {
+  type ChannelReadAccess,
+  channelReadAccess,
+  type ReadAccessOptions,
+  type ReaderResolver,
+  requestIdentity,
+} from './readAccess.js';
 export { type ErrorBody, httpStatusFor, RestErrorCodes } from './restErrors.js';
 export { createRestServer, type IdentityResolver, type RestServerOptions } from './restServer.js';
 export {

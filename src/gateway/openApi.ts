@@ -41,7 +41,8 @@ the gateway has it endorsed by peers that satisfy the contract's endorsement pol
 answers once it is committed. Evaluate runs a function on one peer and orders nothing.
 
 The embedded network's gateway holds the demo identities' wallets: pick one per request with the
-header \`X-Consortia-Identity\`, for example \`TelcoB.admin\`. In production, clients sign with their own
+header \`X-Consortia-Identity\`, for example \`TelcoB.admin\`. Reads of blocks, transactions and events
+need one too: its org must be a reader of the channel. In production, clients sign with their own
 keys through the SDK (connect, network, contract, submit; or newProposal, endorse, submit, status to
 sign offline), and the gateway then needs no keys at all.
 
@@ -157,7 +158,20 @@ function contractPaths(
 
 function fixedPaths(
   channels: readonly string[],
+  identity: OpenApiParameter,
 ): Record<string, Partial<Record<OpenApiMethod, OpenApiOperation>>> {
+  const reader: OpenApiParameter = {
+    ...identity,
+    description: `${identity.description} Its org must satisfy the channel's Readers policy (403 FORBIDDEN otherwise).`,
+  };
+  const readerQuery: OpenApiParameter = {
+    ...reader,
+    name: 'identity',
+    in: 'query',
+    required: false,
+    description: 'The reading identity, for clients that cannot send the X-Consortia-Identity header.',
+  };
+  const forbidden = { 403: ERROR_RESPONSES[403] };
   const channel: OpenApiParameter = {
     name: 'channel',
     in: 'path',
@@ -197,12 +211,12 @@ function fixedPaths(
       'getHeight',
       'Height of a channel',
       'ledger',
-      [channel],
+      [channel, reader, readerQuery],
       {
         description: 'The number of blocks.',
         content: jsonContent(schemaRef('Height')),
       },
-      { 404: notFound('channel') },
+      { 400: ERROR_RESPONSES[400], ...forbidden, 404: notFound('channel') },
     ),
     [`${API}/{channel}/blocks`]: get(
       'listBlocks',
@@ -210,19 +224,26 @@ function fixedPaths(
       'ledger',
       [
         channel,
+        reader,
+        readerQuery,
         query('from', 'First block (default: the last `limit` blocks).', count),
         query('limit', 'How many blocks (default 20, at most 500).', count),
       ],
       { description: 'The blocks, oldest first.', content: jsonContent(schemaRef('BlockPage')) },
-      { 400: ERROR_RESPONSES[400], 404: notFound('channel') },
+      { 400: ERROR_RESPONSES[400], ...forbidden, 404: notFound('channel') },
     ),
     [`${API}/{channel}/blocks/{n}`]: get(
       'getBlock',
       'One block',
       'ledger',
-      [channel, { name: 'n', in: 'path', required: true, description: 'Block number.', schema: count }],
+      [
+        channel,
+        { name: 'n', in: 'path', required: true, description: 'Block number.', schema: count },
+        reader,
+        readerQuery,
+      ],
       { description: 'The block with its transactions.', content: jsonContent(schemaRef('Block')) },
-      { 400: ERROR_RESPONSES[400], 404: notFound('channel or block (UNKNOWN_BLOCK)') },
+      { 400: ERROR_RESPONSES[400], ...forbidden, 404: notFound('channel or block (UNKNOWN_BLOCK)') },
     ),
     [`${API}/{channel}/transactions/{txId}`]: get(
       'getTransaction',
@@ -237,12 +258,18 @@ function fixedPaths(
           description: 'Transaction id: 64 hex characters.',
           schema: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
         },
+        reader,
+        readerQuery,
       ],
       {
         description: 'The transaction, its block and validation code.',
         content: jsonContent(schemaRef('TransactionRecord')),
       },
-      { 400: ERROR_RESPONSES[400], 404: notFound('channel or transaction (UNKNOWN_TRANSACTION)') },
+      {
+        400: ERROR_RESPONSES[400],
+        ...forbidden,
+        404: notFound('channel or transaction (UNKNOWN_TRANSACTION)'),
+      },
     ),
     [`${API}/{channel}/events`]: {
       get: {
@@ -251,10 +278,13 @@ function fixedPaths(
         description:
           'Upgrade to a WebSocket. Stored blocks from `fromBlock` come first, then each block as it commits: one ' +
           '`block` message per block, or with `contract` one `contractEvent` message per event of that contract. ' +
-          'A bad channel, fromBlock or contract gets an `error` message, then close code 1008.',
+          'A bad channel, fromBlock or contract, or an identity that may not read the channel, gets an ' +
+          '`error` message, then close code 1008.',
         tags: ['events'],
         parameters: [
           channel,
+          reader,
+          readerQuery,
           query(
             'fromBlock',
             'First block to send (default: the next block to commit); a block not yet committed is waited for.',
@@ -323,7 +353,13 @@ export function buildOpenApiDocument(opts: Readonly<OpenApiOptions>): OpenApiDoc
       Object.assign(paths, contractPaths({ channel: channel.name, contract, identity }, description));
     }
   }
-  Object.assign(paths, fixedPaths(opts.channels.map((c) => c.name)));
+  Object.assign(
+    paths,
+    fixedPaths(
+      opts.channels.map((c) => c.name),
+      identity,
+    ),
+  );
   tags.push(
     { name: 'ledger', description: 'Heights, blocks and transactions of a channel, read from one peer.' },
     { name: 'events', description: 'Committed blocks and contract events, over WebSocket.' },

@@ -9,8 +9,9 @@ import type { GatewayService } from './gatewayService.js';
 import { buildOpenApiDocument } from './openApi.js';
 import type { OpenApiDocument } from './openApiDocument.js';
 import { registerProofRoute } from './proof/proofRoute.js';
+import { channelReadAccess, requestIdentity } from './readAccess.js';
 import { frameworkError, RestErrorCodes, sendError } from './restErrors.js';
-import { IDENTITY_HEADER, requireChannel } from './restInput.js';
+import { IDENTITY_HEADER } from './restInput.js';
 import { registerContractRoutes } from './routes/contractRoutes.js';
 import { registerLedgerRoutes } from './routes/ledgerRoutes.js';
 
@@ -145,19 +146,24 @@ export async function createRestServer(opts: Readonly<RestServerOptions>): Promi
     reply.type('text/html; charset=utf-8').send(renderDocsPage(openApi())),
   );
 
+  const canRead = channelReadAccess({
+    gateway,
+    identities: opts.identities,
+    defaultIdentity: opts.defaultIdentity,
+  });
   registerContractRoutes(app, { gateway, connectAs });
-  registerLedgerRoutes(app, gateway);
-  registerProofRoute(app, gateway);
+  registerLedgerRoutes(app, gateway, canRead);
+  registerProofRoute(app, gateway, canRead);
 
   // A WebSocket upgrade of this path is served by attachEventsSocket; a plain GET lands here.
   app.get<{ Params: { channel: string } }>('/api/v1/channels/:channel/events', async (req) => {
-    requireChannel(gateway, req.params.channel);
+    await canRead(req.params.channel, requestIdentity(req.headers, req.query as Record<string, unknown>));
     throw new ConsortiaError(
       RestErrorCodes.UPGRADE_REQUIRED,
       'the events endpoint speaks WebSocket: connect with a WebSocket client (ws://.../events?fromBlock=0)',
     );
   });
-  attachEventsSocket(app, { gateway, logger: opts.logger });
+  attachEventsSocket(app, { gateway, canRead, logger: opts.logger });
 
   return app;
 }

@@ -5,13 +5,14 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  channelReadAccess,
   createRestServer,
   GatewayMetrics,
   GatewayService,
   registerDashboardRoutes,
 } from '../../src/gateway/index.js';
 import { CertificateAuthority } from '../../src/identity/index.js';
-import { layout } from '../../src/network/index.js';
+import { layout, listWalletIdentities } from '../../src/network/index.js';
 import { removeDir, startNetwork, type TestNetwork, tempDir } from '../support/network.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -81,14 +82,20 @@ describe.skipIf(!haveChromium)('the web dashboard in a browser', () => {
       peers: t.network.peerHandles().map((p) => metrics.instrumentPeer(p)),
       orderers: t.network.ordererHandles().map((o) => metrics.instrumentOrderer(o)),
     });
-    app = await createRestServer({
+    const identities = (label: string) => {
+      const id = t.network.identity(label);
+      return { mspId: id.mspId, certDer: id.certDer, signer: id.signer };
+    };
+    app = await createRestServer({ gateway, identities });
+    registerDashboardRoutes(app, {
       gateway,
-      identities: (label) => {
-        const id = t.network.identity(label);
-        return { mspId: id.mspId, certDer: id.certDer, signer: id.signer };
-      },
+      canRead: channelReadAccess({ gateway, identities }),
+      identityLabels: () => listWalletIdentities(t.dataDir),
+      network: t.network,
+      dataDir: t.dataDir,
+      metrics,
+      staticDir,
     });
-    registerDashboardRoutes(app, { gateway, network: t.network, dataDir: t.dataDir, metrics, staticDir });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
 
     browser = await chromium.launch({
@@ -131,6 +138,11 @@ describe.skipIf(!haveChromium)('the web dashboard in a browser', () => {
       await expect(row.textContent()).resolves.toContain('up');
     }
     expect(Number(await page.getByTestId('height-telecom').textContent())).toBeGreaterThanOrEqual(1);
+    // Blocks and key history are read as a member of the channel: an admin of a member org.
+    const readAs = page.locator('select[name="read-as"]');
+    await expect.poll(() => readAs.inputValue(), { timeout: WAIT.timeout }).toMatch(/\.admin$/);
+    expect(await readAs.inputValue()).toBe('Regulator.admin');
+    expect(await readAs.locator('option').allTextContents()).toContain('TelcoA.shortlived');
   });
 
   it('shows a block and its transaction soon after a REST submit', SLOW, async () => {

@@ -48,7 +48,7 @@ describe('the consortia command', () => {
     expect(q.code).toBe(0);
     expect(JSON.parse(q.stdout).result).toMatchObject({ id: 'cli-1', owner: 'Ann', value: 3 });
 
-    const blocks = await runCli(['blocks', '--url', net.url]);
+    const blocks = await runCli(['blocks', '--url', net.url, '--as', 'TelcoC.user1']);
     expect(blocks.code).toBe(0);
     expect(blocks.stdout).toMatch(/block 1 .*\n\s+[0-9a-f]{64}\s+VALID\s+asset-registry\.createAsset/);
 

@@ -84,7 +84,11 @@ afterAll(async () => {
 describe('while the network runs', () => {
   it('exports through the REST route, and the CLI exports with --url and verifies the file', async () => {
     const scratch = tempDir();
-    const app = await createRestServer({ gateway: t.gateway, identities: (l) => t.network.identity(l) });
+    const app = await createRestServer({
+      gateway: t.gateway,
+      identities: (l) => t.network.identity(l),
+      defaultIdentity: 'TelcoA.user1',
+    });
     try {
       const res = await app.inject({
         method: 'GET',
@@ -106,7 +110,17 @@ describe('while the network runs', () => {
 
       const url = await app.listen({ port: 0, host: '127.0.0.1' });
       const file = join(scratch, 'via-url.json');
-      const exp = await runCli(['proof', 'export', deliveryTx, '--url', url, '--out', file]);
+      const exp = await runCli([
+        'proof',
+        'export',
+        deliveryTx,
+        '--url',
+        url,
+        '--as',
+        'TelcoB.user1',
+        '--out',
+        file,
+      ]);
       expect(exp.stderr).toBe('');
       expect(exp.code).toBe(0);
       expect(exp.stdout).toContain(`delivery of document ${H1}: TelcoA → TelcoB`);

@@ -11,6 +11,8 @@ import { removeDir, startNetwork, type TestNetwork } from '../support/network.js
 const CH = 'telecom';
 const NP = 'number-portability';
 const AR = 'asset-registry';
+/** A member of every channel the tests read (channel reads need an identity, like submits). */
+const READER = 'TelcoC.user1';
 const HASH = 'ab'.repeat(32);
 const CIPHERTEXT = Buffer.from('customer data, encrypted for the donor and the recipient').toString('base64');
 
@@ -108,8 +110,8 @@ async function call(
 
 const fnUrl = (mode: 'submit' | 'evaluate', fn: string, contract = NP, channel = CH) =>
   `/api/v1/channels/${channel}/contracts/${contract}/${mode}/${fn}`;
-const submit = (fn: string, args: unknown, identity: string, contract = NP) =>
-  call('POST', fnUrl('submit', fn, contract), { identity, body: args });
+const submit = (fn: string, args: unknown, identity: string, contract = NP, channel = CH) =>
+  call('POST', fnUrl('submit', fn, contract, channel), { identity, body: args });
 const evaluate = (fn: string, args: unknown, identity: string, contract = NP) =>
   call('POST', fnUrl('evaluate', fn, contract), { identity, body: args });
 
@@ -142,12 +144,14 @@ describe('REST gateway: happy path', () => {
     expect(q.status).toBe(200);
     expect(q.body.result).toMatchObject({ number: args.number, carrier: 'TelcoA', openRequestId: null });
 
-    const h = await call('GET', `/api/v1/channels/${CH}/height`);
+    const h = await call('GET', `/api/v1/channels/${CH}/height`, { identity: READER });
     expect(h.status).toBe(200);
     expect(h.body.channel).toBe(CH);
     expect(h.body.height).toBeGreaterThan(sub.body.blockNumber);
 
-    const b = await call('GET', `/api/v1/channels/${CH}/blocks/${sub.body.blockNumber}`);
+    const b = await call('GET', `/api/v1/channels/${CH}/blocks/${sub.body.blockNumber}`, {
+      identity: READER,
+    });
     expect(b.status).toBe(200);
     expect(b.body.number).toBe(sub.body.blockNumber);
     expect(b.body.transactions).toContainEqual(
@@ -160,7 +164,9 @@ describe('REST gateway: happy path', () => {
       }),
     );
 
-    const tx = await call('GET', `/api/v1/channels/${CH}/transactions/${sub.body.txId.toUpperCase()}`);
+    const tx = await call('GET', `/api/v1/channels/${CH}/transactions/${sub.body.txId.toUpperCase()}`, {
+      identity: READER,
+    });
     expect(tx.status).toBe(200);
     expect(tx.body).toMatchObject({
       blockNumber: sub.body.blockNumber,
@@ -168,7 +174,7 @@ describe('REST gateway: happy path', () => {
       transaction: { txId: sub.body.txId, creator: 'Regulator', function: 'registerNumber' },
     });
 
-    const page = await call('GET', `/api/v1/channels/${CH}/blocks?from=0&limit=2`);
+    const page = await call('GET', `/api/v1/channels/${CH}/blocks?from=0&limit=2`, { identity: READER });
     expect(page.status).toBe(200);
     expect(page.body.blocks.map((x: { number: number }) => x.number)).toEqual([0, 1]);
   });
@@ -279,14 +285,26 @@ describe('REST gateway: errors', () => {
     expectError(await evaluate('stealNumber', {}, id), 404, 'UNKNOWN_FUNCTION');
     for (const fn of ['constructor', 'toString', '__proto__', 'hasOwnProperty'])
       expectError(await evaluate(fn, {}, id), 404, 'UNKNOWN_FUNCTION');
-    expectError(await call('GET', `/api/v1/channels/${CH}/blocks/999999`), 404, 'UNKNOWN_BLOCK');
-    expectError(await call('GET', `/api/v1/channels/${CH}/blocks/-1`), 400, 'INVALID_ARGUMENT');
     expectError(
-      await call('GET', `/api/v1/channels/${CH}/transactions/${'0'.repeat(64)}`),
+      await call('GET', `/api/v1/channels/${CH}/blocks/999999`, { identity: READER }),
+      404,
+      'UNKNOWN_BLOCK',
+    );
+    expectError(
+      await call('GET', `/api/v1/channels/${CH}/blocks/-1`, { identity: READER }),
+      400,
+      'INVALID_ARGUMENT',
+    );
+    expectError(
+      await call('GET', `/api/v1/channels/${CH}/transactions/${'0'.repeat(64)}`, { identity: READER }),
       404,
       'UNKNOWN_TRANSACTION',
     );
-    expectError(await call('GET', `/api/v1/channels/${CH}/transactions/xyz`), 400, 'INVALID_ARGUMENT');
+    expectError(
+      await call('GET', `/api/v1/channels/${CH}/transactions/xyz`, { identity: READER }),
+      400,
+      'INVALID_ARGUMENT',
+    );
     expectError(await call('GET', '/api/v1/nothing-here'), 404, 'NOT_FOUND');
     expectError(await evaluate('getNumber', { number: '+4915100000003' }, id), 404, 'UNKNOWN_NUMBER');
     expectError(await call('GET', `/api/v1/channels/%E0%A4%A/height`), 400, 'BAD_URL');
@@ -323,7 +341,11 @@ describe('REST gateway: errors', () => {
   });
 
   it('426 for the events endpoint without a WebSocket upgrade', async () => {
-    expectError(await call('GET', `/api/v1/channels/${CH}/events`), 426, 'UPGRADE_REQUIRED');
+    expectError(
+      await call('GET', `/api/v1/channels/${CH}/events`, { identity: READER }),
+      426,
+      'UPGRADE_REQUIRED',
+    );
   });
 });
 
@@ -435,7 +457,11 @@ describe('REST gateway: bad input never gives a 5xx (property)', () => {
     await fc.assert(
       fc.asyncProperty(route, async ([method, url]) => {
         assertNo5xx(
-          await call(method, url, method === 'POST' ? { identity: 'Regulator.admin', body: {} } : {}),
+          await call(
+            method,
+            url,
+            method === 'POST' ? { identity: 'Regulator.admin', body: {} } : { identity: READER },
+          ),
         );
       }),
       { numRuns: 300 },
@@ -493,8 +519,11 @@ describe('OpenAPI document and docs page', () => {
 });
 
 /** A WebSocket client that queues messages, with waits on the next matching one. */
-function openEvents(query: string) {
-  const ws = new WebSocket(`${wsBase}/api/v1/channels/${query}`);
+/** `identity` is sent as the header; null sends none. */
+function openEvents(query: string, identity: string | null = READER) {
+  const ws = new WebSocket(`${wsBase}/api/v1/channels/${query}`, {
+    headers: identity === null ? {} : { 'x-consortia-identity': identity },
+  });
   const messages: Json[] = [];
   const waiters: { match: (m: Json) => boolean; resolve: (m: Json) => void }[] = [];
   ws.on('message', (data) => {
@@ -526,9 +555,74 @@ function openEvents(query: string) {
   };
 }
 
+describe('channel reads are for members only', () => {
+  const AB = 'rest-ab';
+  let txId: string;
+
+  beforeAll(async () => {
+    await t.network.createChannel({
+      name: AB,
+      orgs: ['TelcoA', 'TelcoB'],
+      contracts: [{ name: AR, endorsementPolicy: 'MAJORITY Endorsement' }],
+    });
+    const sub = await submit(
+      'createAsset',
+      { id: 'ab-1', owner: 'TelcoA', value: 1 },
+      'TelcoA.admin',
+      AR,
+      AB,
+    );
+    expect(sub.status).toBe(200);
+    txId = sub.body.txId;
+  });
+
+  const readUrls = () => [
+    `/api/v1/channels/${AB}/height`,
+    `/api/v1/channels/${AB}/blocks`,
+    `/api/v1/channels/${AB}/blocks/1`,
+    `/api/v1/channels/${AB}/transactions/${txId}`,
+    `/api/v1/channels/${AB}/transactions/${txId}/proof`,
+  ];
+
+  it('answers every read route with 403 FORBIDDEN for a non-member org, by header or ?identity=', async () => {
+    for (const url of readUrls()) {
+      for (const who of ['TelcoC.admin', 'Regulator.user1']) {
+        const r = await call('GET', url, { identity: who });
+        expectError(r, 403, 'FORBIDDEN');
+        expect(r.body.error.message).toContain(`may not read channel ${AB}`);
+        expect(JSON.stringify(r.body)).not.toContain('ab-1');
+      }
+      expectError(await call('GET', `${url}?identity=TelcoC.admin`), 403, 'FORBIDDEN');
+      expectError(await call('GET', url), 400, 'IDENTITY_REQUIRED');
+    }
+  });
+
+  it('serves the same routes to a member org, and keeps non-members off the events socket', async () => {
+    for (const url of readUrls()) {
+      const r = await call('GET', url, { identity: 'TelcoB.user1' });
+      expect(r.status, url).toBe(200);
+    }
+    const refused = openEvents(`${AB}/events?fromBlock=0`, 'TelcoC.admin');
+    expect((await refused.closed).code).toBe(1008);
+    expect(refused.messages).toEqual([
+      { type: 'error', error: { code: 'FORBIDDEN', message: expect.stringContaining(AB) } },
+    ]);
+    const anonymous = openEvents(`${AB}/events?fromBlock=0`, null);
+    expect((await anonymous.closed).code).toBe(1008);
+    expect(anonymous.messages[0].error.code).toBe('IDENTITY_REQUIRED');
+
+    const member = openEvents(`${AB}/events?fromBlock=0&identity=TelcoA.user1`, null);
+    const block1 = await member.next((m) => m.number === 1);
+    expect(block1.txs[0].txId).toBe(txId);
+    member.ws.close();
+    await member.closed;
+  });
+});
+
 describe('events over WebSocket', () => {
   it('sends stored blocks from fromBlock, then live ones; the stream ends with the socket', async () => {
-    const height = (await call('GET', `/api/v1/channels/${CH}/height`)).body.height as number;
+    const height = (await call('GET', `/api/v1/channels/${CH}/height`, { identity: READER })).body
+      .height as number;
     const client = openEvents(`${CH}/events?fromBlock=0`);
     await client.opened;
     await client.next((m) => m.number === height - 1);
@@ -553,7 +647,8 @@ describe('events over WebSocket', () => {
   });
 
   it('with contract=, sends one contractEvent per event of that contract only', async () => {
-    const height = (await call('GET', `/api/v1/channels/${CH}/height`)).body.height as number;
+    const height = (await call('GET', `/api/v1/channels/${CH}/height`, { identity: READER })).body
+      .height as number;
     const client = openEvents(`${CH}/events?fromBlock=${height}&contract=${NP}`);
     await client.opened;
     const asset = await submit(

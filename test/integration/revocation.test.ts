@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBase64 } from '../../src/common/index.js';
 import { newPrivateKeySigner, privateKeyFrom, signBytes } from '../../src/crypto/index.js';
-import { connect, EndorseError, proposeConfigUpdate, submitConfigUpdate } from '../../src/gateway/index.js';
+import {
+  channelReadAccess,
+  connect,
+  EndorseError,
+  proposeConfigUpdate,
+  submitConfigUpdate,
+} from '../../src/gateway/index.js';
 import { CertificateAuthority } from '../../src/identity/index.js';
 import { layout, readIdentityDir } from '../../src/network/index.js';
 import {
@@ -92,6 +98,13 @@ describe('certificate revocation reaches the peers through a config update', () 
     const held = contract.newProposal('updateValue', { arguments: { id: 'rev-1', value: 2 } });
     const heldTx = await held.endorse(signer(held.bytes) as Uint8Array);
 
+    // The REST gateway's read check judges the same certificate the way the peers do.
+    const canRead = channelReadAccess({
+      gateway: t.gateway,
+      identities: () => ({ mspId: 'TelcoA', certDer: temp.certDer }),
+    });
+    await expect(canRead(CH, 'TelcoA.contractor')).resolves.toBe(CH);
+
     const crl = await ca.revoke(temp.serial, 'keyCompromise');
     await ca.save(layout.caDir(t.dataDir, 'TelcoA'));
     const current = t.gateway.peerFor(CH).channelConfig(CH);
@@ -102,6 +115,7 @@ describe('certificate revocation reaches the peers through a config update', () 
     await submitConfigUpdate(t.gateway, update, admin('TelcoA.admin'), [admin('TelcoA.admin')], CH);
     await t.network.settle();
     for (const p of t.network.peers) expect(p.context(CH).sequence).toBe(current.sequence + 1);
+    await expect(canRead(CH, 'TelcoA.contractor')).rejects.toMatchObject({ code: 'CERT_REVOKED' });
 
     // The orderer already knows the CRL and refuses the envelope outright.
     const envelope = encodeEnvelope(heldTx.bytes, signer(heldTx.bytes) as Uint8Array);

@@ -15,6 +15,15 @@ interface BlockJson {
   }[];
 }
 
+interface BlocksOptions {
+  channel: string;
+  from?: string;
+  limit: string;
+  json?: boolean;
+  url: string;
+  as: string;
+}
+
 export function registerBlocks(program: Command): void {
   program
     .command('blocks')
@@ -24,12 +33,14 @@ export function registerBlocks(program: Command): void {
     .option('--limit <n>', 'how many blocks', '20')
     .option('--json', 'print JSON')
     .option('--url <url>', 'gateway URL', 'http://127.0.0.1:7070')
+    .requiredOption('--as <identity>', 'a member of the channel reading it, e.g. TelcoA.admin')
     .action(
-      action(async (opts: { channel: string; from?: string; limit: string; json?: boolean; url: string }) => {
+      action(async (opts: BlocksOptions) => {
         const q = new URLSearchParams({ limit: opts.limit, ...(opts.from ? { from: opts.from } : {}) });
         const out = (await callGateway(
           opts.url,
           `/api/v1/channels/${encodeURIComponent(opts.channel)}/blocks?${q}`,
+          { identity: opts.as },
         )) as {
           height: number;
           blocks: BlockJson[];

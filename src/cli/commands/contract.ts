@@ -5,6 +5,7 @@ import { ConsortiaError } from '../../common/index.js';
 import {
   applyConfigChange,
   approvalStatus,
+  type CollectionInput,
   newConfigUpdateFile,
   parseConfigUpdateFile,
 } from '../../gateway/index.js';
@@ -17,6 +18,34 @@ interface Common {
   channel: string;
   url: string;
   dataDir: string;
+}
+
+/**
+ * The collections of a `--collections` file: a JSON array of collections (or `{ "collections":
+ * [...] }`); each needs a name and member orgs, the other settings have defaults. Throws
+ * FILE_NOT_FOUND or INVALID_ARGUMENT naming the problem; the settings themselves are checked
+ * when the change is applied (INVALID_CONFIG).
+ */
+function readCollectionsFile(path: string): CollectionInput[] {
+  if (!existsSync(path))
+    throw new ConsortiaError('FILE_NOT_FOUND', `collections file ${path} does not exist`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConsortiaError(
+      'INVALID_ARGUMENT',
+      `collections file ${path} is not JSON: ${(err as Error).message}`,
+    );
+  }
+  const list = Array.isArray(json) ? json : (json as { collections?: unknown } | null)?.collections;
+  if (!Array.isArray(list) || list.some((c) => c === null || typeof c !== 'object' || Array.isArray(c))) {
+    throw new ConsortiaError(
+      'INVALID_ARGUMENT',
+      `collections file ${path} must hold a JSON array of collections, e.g. [{"name":"telco-ab","memberOrgs":["TelcoA","TelcoB"]}]`,
+    );
+  }
+  return list as CollectionInput[];
 }
 
 /**
@@ -63,20 +92,30 @@ export function registerContract(program: Command): void {
       '--policy <policy>',
       "endorsement policy, e.g. \"AND('Regulator.member', OutOf(2, 'TelcoA.member', 'TelcoB.member'))\"",
     )
+    .option(
+      '--collections <file>',
+      'JSON file with the private data collections, e.g. [{"name":"telco-ab","memberOrgs":["TelcoA","TelcoB"],"blockToLive":100}]; left out, an upgrade keeps the current ones',
+    )
     .requiredOption('--as <identity>', 'the admin proposing it')
     .requiredOption('--out <file>', 'update file to write')
     .action(
       action(
-        async (name: string, o: Common & { version: string; policy: string; as: string; out: string }) => {
+        async (
+          name: string,
+          o: Common & { version: string; policy: string; as: string; out: string; collections?: string },
+        ) => {
+          const collections = o.collections === undefined ? undefined : readCollectionsFile(o.collections);
           const current = (await callGateway(
             o.url,
             `/api/v1/channels/${encodeURIComponent(o.channel)}/config`,
+            { identity: o.as },
           )) as ChannelConfig;
           const next = applyConfigChange(current, {
             kind: 'set-contract',
             name,
             version: o.version,
             endorsementPolicy: o.policy,
+            ...(collections === undefined ? {} : { collections }),
           });
           const id = loadWalletIdentity(resolve(o.dataDir), o.as);
           const file = newConfigUpdateFile(current, next, {
@@ -95,13 +134,15 @@ export function registerContract(program: Command): void {
 
   common(contract.command('approvals <file>'))
     .description('show which orgs approved a contract definition, and whether the lifecycle policy is met')
+    .requiredOption('--as <identity>', 'a member reading the channel config, e.g. TelcoA.admin')
     .action(
-      action(async (path: string, o: Common) => {
+      action(async (path: string, o: Common & { as: string }) => {
         if (!existsSync(path)) throw new ConsortiaError('FILE_NOT_FOUND', `${path} does not exist`);
         const file = parseConfigUpdateFile(readFileSync(path, 'utf8'));
         const current = (await callGateway(
           o.url,
           `/api/v1/channels/${encodeURIComponent(file.channel)}/config`,
+          { identity: o.as },
         )) as ChannelConfig;
         const a = approvalStatus(file, current);
         process.stdout.write(`${file.changes.join('; ')}\n`);

@@ -18,6 +18,7 @@ interface ExportOptions {
   channel: string;
   dataDir?: string;
   url?: string;
+  as?: string;
   peer?: string;
   out?: string;
 }
@@ -39,9 +40,16 @@ async function fetchBundle(txId: string, opts: ExportOptions): Promise<ProofBund
     );
   }
   if (opts.url !== undefined) {
+    if (opts.as === undefined) {
+      throw new ConsortiaError(
+        'IDENTITY_REQUIRED',
+        'with --url, name a member of the channel to read it as: --as TelcoA.admin',
+      );
+    }
     const json = await callGateway(
       opts.url,
       `/api/v1/channels/${encodeURIComponent(opts.channel)}/transactions/${encodeURIComponent(txId)}/proof`,
+      { identity: opts.as },
     );
     return parseProofBundle(json);
   }
@@ -139,6 +147,7 @@ export function registerProof(program: Command): void {
     .option('--channel <channel>', 'channel', 'telecom')
     .option('--data-dir <dir>', 'data dir of a stopped network (default ./data)')
     .option('--url <url>', 'gateway URL of a running network, e.g. http://127.0.0.1:7070')
+    .option('--as <identity>', 'with --url: a member of the channel to read it as, e.g. TelcoB.admin')
     .option('--peer <peer>', 'with --data-dir: the peer whose ledger to read, e.g. TelcoB.peer0')
     .option('--out <file>', 'where to write the bundle (default proof-<txId>.json)')
     .action(

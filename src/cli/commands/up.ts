@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConsortiaError } from '../../common/index.js';
 import {
+  channelReadAccess,
   createRestServer,
   type DashboardHandle,
   GatewayMetrics,
@@ -9,7 +10,7 @@ import {
   registerConfigRoutes,
   registerDashboardRoutes,
 } from '../../gateway/index.js';
-import { EmbeddedNetwork, loadWalletIdentity } from '../../network/index.js';
+import { EmbeddedNetwork, listWalletIdentities, loadWalletIdentity } from '../../network/index.js';
 import { sharedSignatureVerifier, WorkerSignatureVerifier } from '../../peer/index.js';
 import { action, createLogger } from '../output.js';
 
@@ -68,7 +69,14 @@ export function registerUp(program: Command): void {
             identities,
             install: (path) => network.installContract(path),
           });
-          dashboard = registerDashboardRoutes(server, { gateway, network, dataDir, metrics });
+          dashboard = registerDashboardRoutes(server, {
+            gateway,
+            canRead: channelReadAccess({ gateway, identities }),
+            identityLabels: () => listWalletIdentities(dataDir),
+            network,
+            dataDir,
+            metrics,
+          });
           let address: string;
           try {
             address = await server.listen({ port, host: opts.host });

@@ -181,11 +181,25 @@ export class ApiError extends Error {
   }
 }
 
+export interface IdentityList {
+  readonly identities: readonly { readonly label: string; readonly mspId: string }[];
+}
+
+/** The identity channel reads are made as (the gateway checks it against the Readers policy). */
+let readingAs: string | undefined;
+
+/** Sets the identity later requests read channels as; undefined sends none. */
+export function setReadingIdentity(label: string | undefined): void {
+  readingAs = label;
+}
+
 /** GETs a JSON document from the gateway; every failure becomes an {@link ApiError}. */
 export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   let res: Response;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (readingAs !== undefined) headers['x-consortia-identity'] = readingAs;
   try {
-    res = await fetch(path, { headers: { accept: 'application/json' }, ...(signal ? { signal } : {}) });
+    res = await fetch(path, { headers, ...(signal ? { signal } : {}) });
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new ApiError('UNREACHABLE', `The gateway did not answer (${(err as Error).message}).`, 0);
@@ -212,6 +226,7 @@ export const api = {
   overview: () => '/api/v1/dashboard/overview',
   certificates: () => '/api/v1/dashboard/certificates',
   alerts: () => '/api/v1/dashboard/alerts',
+  identities: () => '/api/v1/dashboard/identities',
   activity: (channel: string) => `/api/v1/dashboard/activity?channel=${seg(channel)}`,
   blocks: (channel: string, limit: number, from?: number) =>
     `/api/v1/channels/${seg(channel)}/blocks?limit=${limit}${from === undefined ? '' : `&from=${from}`}`,

@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { type AlertList, api, type Overview } from './api.js';
+import { type AlertList, api, type IdentityList, type Overview, setReadingIdentity } from './api.js';
 import { ErrorBoundary, Message } from './components.js';
+import { READ_AS_STORAGE_KEY, readerFor } from './readAs.js';
 import { hrefOf, type Location, parseLocation, type Route } from './route.js';
 import { classifySearch, NUMBER_NAMESPACE, SEARCH_HINT } from './search.js';
 import { usePoll } from './usePoll.js';
@@ -30,6 +31,22 @@ function useLocation(): Location {
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
   return loc;
+}
+
+function storedReader(): string | undefined {
+  try {
+    return window.localStorage.getItem(READ_AS_STORAGE_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function storeReader(label: string): void {
+  try {
+    window.localStorage.setItem(READ_AS_STORAGE_KEY, label);
+  } catch {
+    // private browsing: the pick lasts for this page only
+  }
 }
 
 function SearchBox(props: { channel: string | undefined; initial: string }) {
@@ -133,6 +150,12 @@ export function App() {
   const active = loc.route.view === 'block' ? 'blocks' : loc.route.view === 'tx' ? 'blocks' : loc.route.view;
   const alertCount = alerts.data?.alerts.filter((a) => a.severity !== 'info').length ?? 0;
   const unknownChannel = overview.data !== undefined && channel !== undefined && !channels.includes(channel);
+  const identities = usePoll<IdentityList>(api.identities(), 60_000).data?.identities ?? [];
+  const [pickedReader, setPickedReader] = useState<string | undefined>(storedReader);
+  const channelOrgs = overview.data?.channels.find((c) => c.name === channel)?.orgs ?? [];
+  const reader = readerFor(identities, channelOrgs, pickedReader);
+  // Set before the page renders, so its first requests already carry the identity.
+  setReadingIdentity(reader);
 
   let body: ComponentChildren;
   if (unknownChannel) {
@@ -153,7 +176,7 @@ export function App() {
     );
   } else {
     body = (
-      <ErrorBoundary key={window.location.hash}>
+      <ErrorBoundary key={`${window.location.hash}|${reader ?? ''}`}>
         <Page route={loc.route} channel={channel} namespaces={namespaces} />
       </ErrorBoundary>
     );
@@ -185,6 +208,28 @@ export function App() {
                 {c}
               </option>
             ))}
+          </select>
+        </label>
+        <label class="channel">
+          Read as{' '}
+          <select
+            name="read-as"
+            value={reader ?? ''}
+            title="Blocks, transactions and key history are read as this identity; its org must be a member of the channel."
+            onChange={(e) => {
+              const next = (e.target as HTMLSelectElement).value;
+              storeReader(next);
+              setPickedReader(next);
+            }}
+          >
+            {reader === undefined && <option value="">(no member identity)</option>}
+            {identities
+              .filter((i) => channelOrgs.includes(i.mspId))
+              .map((i) => (
+                <option key={i.label} value={i.label}>
+                  {i.label}
+                </option>
+              ))}
           </select>
         </label>
         <SearchBox channel={channel} initial={loc.route.view === 'search' ? loc.route.query : ''} />
