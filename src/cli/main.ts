@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerBench } from './commands/bench.js';
 import { registerBlocks } from './commands/blocks.js';
+import { registerCa } from './commands/ca.js';
 import { registerConfig } from './commands/config.js';
 import { registerContract } from './commands/contract.js';
 import { registerCrypto } from './commands/crypto.js';
@@ -30,6 +31,7 @@ registerVerify(program);
 registerBench(program);
 registerDemo(program);
 registerConfig(program);
+registerCa(program);
 registerContract(program);
 registerCrypto(program);
 registerProof(program);

@@ -262,7 +262,34 @@ describe('Msp CRLs', () => {
     }
   });
 
-  it('refuses a CRL signed by another CA, or garbage (CRL_INVALID)', async () => {
+  it('skips a CRL of another issuer, such as the org TLS CA, whose CRL shares the list', async () => {
+    const orgCa = await CertificateAuthority.create({ mspId: 'TelcoS' });
+    const tlsCa = await CertificateAuthority.create({ mspId: 'TelcoS', commonName: 'tlsca.TelcoS' });
+    const victim = await orgCa.enroll({ name: 'victim', role: 'client' });
+    const bystander = await orgCa.enroll({ name: 'bystander', role: 'client' });
+    const tlsCert = await tlsCa.enroll({ name: 'peer0', role: 'peer', extKeyUsage: ['clientAuth'] });
+    const tlsCrl = await tlsCa.revoke(tlsCert.serial);
+    const orgCrl = await orgCa.revoke(victim.serial);
+    const onlyTls = await Msp.create({ mspId: 'TelcoS', rootCerts: [orgCa.certPem], crls: [tlsCrl] });
+    expect(onlyTls.revokedSerials().size).toBe(0);
+    expect(onlyTls.config.crls).toBeUndefined();
+    expect(onlyTls.validate(victim.certDer).name).toBe('victim');
+    expect(await onlyTls.withCrl(tlsCrl)).toBe(onlyTls);
+    for (const crls of [
+      [tlsCrl, orgCrl],
+      [orgCrl, tlsCrl],
+    ]) {
+      const both = await Msp.create({ mspId: 'TelcoS', rootCerts: [orgCa.certPem], crls });
+      expect([...both.revokedSerials()]).toEqual([victim.serial]);
+      expect(both.config.crls).toEqual([orgCrl]);
+      expect(errorOf(() => both.validate(victim.certDer))?.code).toBe('CERT_REVOKED');
+      expect(both.validate(bystander.certDer).name).toBe('bystander');
+    }
+    const viaWith = await (await onlyTls.withCrl(orgCrl)).withCrl(tlsCrl);
+    expect(errorOf(() => viaWith.validate(victim.certDer))?.code).toBe('CERT_REVOKED');
+  });
+
+  it('refuses a CRL naming its CA but signed by another key, or garbage (CRL_INVALID)', async () => {
     const foreignCrl = await impostorCa.crl();
     expect(await asyncCodeOf(msp.withCrl(foreignCrl))).toBe('CRL_INVALID');
     expect(

@@ -61,8 +61,10 @@ export class Msp {
   }
 
   /**
-   * Builds an MSP. Roots and intermediates must be CA certificates (MSP_CONFIG_INVALID); each
-   * CRL must be signed by one of them (CRL_INVALID). Of several CRLs from one CA the newest wins.
+   * Builds an MSP. Roots and intermediates must be CA certificates (MSP_CONFIG_INVALID). A CRL
+   * naming one of them as issuer must be signed by it (CRL_INVALID); a CRL of another issuer
+   * (such as the org's TLS CA, listed in the same `crls`) is skipped and left out of `config`.
+   * Of several CRLs from one CA the newest wins.
    *
    * @example
    * const msp = await Msp.create({ mspId: 'TelcoA', rootCerts: [ca.certPem], crls: [crlDer] });
@@ -79,6 +81,7 @@ export class Msp {
     const crls = new Map<string, CrlRecord>();
     for (const input of cfg.crls ?? []) {
       const record = await loadCrl(cfg.mspId, input, trust);
+      if (record === undefined) continue;
       const existing = crls.get(record.issuerId);
       if (existing === undefined || isNewerCrl(record, existing)) crls.set(record.issuerId, record);
     }
@@ -91,13 +94,15 @@ export class Msp {
 
   /**
    * A new MSP with `crl` added, or replacing an older CRL of the same CA (an older or equal one
-   * is ignored). It shares this MSP's parse cache; revocation is checked on every validation.
+   * is ignored, and so is a CRL of an issuer that is none of this MSP's CAs). It shares this
+   * MSP's parse cache; revocation is checked on every validation.
    *
    * @example
    * msp = await msp.withCrl(await ca.revoke(user.serial, 'keyCompromise'));
    */
   async withCrl(crl: string | Uint8Array): Promise<Msp> {
     const record = await loadCrl(this.mspId, crl, this.#trust);
+    if (record === undefined) return this;
     const crls = new Map(this.#crls);
     const existing = crls.get(record.issuerId);
     if (existing === undefined || isNewerCrl(record, existing)) crls.set(record.issuerId, record);

@@ -28,13 +28,15 @@ function crlInvalid(mspId: string, message: string, cause?: unknown): ConsortiaE
 
 /**
  * Parses a CRL (PEM or DER) and verifies its signature against the CA of `trust` that issued it.
- * A CRL that does not parse, or that no CA of the MSP signed, gives CRL_INVALID.
+ * A CRL naming an issuer that is none of the MSP's CAs (for example the org's TLS CA, whose CRL
+ * travels in the same list) gives undefined: it is not this MSP's to apply. A CRL that does not
+ * parse, or that names a CA of the MSP but whose signature does not verify, gives CRL_INVALID.
  */
 export async function loadCrl(
   mspId: string,
   input: string | Uint8Array,
   trust: readonly TrustCert[],
-): Promise<CrlRecord> {
+): Promise<CrlRecord | undefined> {
   const der = toDer(input, 'X509 CRL');
   if (der === undefined) throw crlInvalid(mspId, 'the CRL text holds no PEM X509 CRL block; pass PEM or DER');
   let crl: x509.X509Crl;
@@ -45,9 +47,10 @@ export async function loadCrl(
   } catch (err) {
     throw crlInvalid(mspId, 'the CRL does not parse; pass a PEM or DER X.509 CRL', err);
   }
+  const named = trust.filter((candidate) => candidate.peculiar.subject === crl.issuer);
+  if (named.length === 0) return undefined;
   let issuer: TrustCert | undefined;
-  for (const candidate of trust) {
-    if (candidate.peculiar.subject !== crl.issuer) continue;
+  for (const candidate of named) {
     try {
       if (await crl.verify({ publicKey: candidate.peculiar })) {
         issuer = candidate;
@@ -60,7 +63,7 @@ export async function loadCrl(
   if (issuer === undefined) {
     throw crlInvalid(
       mspId,
-      `the CRL from '${crl.issuer}' is not signed by a root or intermediate CA of this MSP`,
+      `the CRL from '${crl.issuer}' names a CA of this MSP but its signature does not verify with that CA's key`,
     );
   }
   const numberExt = crl.getExtension(CRL_NUMBER_OID);

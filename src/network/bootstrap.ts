@@ -160,6 +160,8 @@ export async function bootstrapDataDir(dataDir: string, network: NetworkConfig):
           : user;
       await ensureIdentity(ca, layout.userDir(dataDir, org.name, u.name), u);
     }
+    // Saved again so the CA's records name what it issued (revoking one needs its record).
+    await ca.save(layout.caDir(dataDir, org.name));
   }
   const ordererCa = await ensureCa(layout.caDir(dataDir, network.orderer.org), network.orderer.org);
   cas.set(network.orderer.org, ordererCa);
@@ -173,6 +175,7 @@ export async function bootstrapDataDir(dataDir: string, network: NetworkConfig):
     name: 'admin',
     role: 'admin',
   });
+  await ordererCa.save(layout.caDir(dataDir, network.orderer.org));
   const firstOrderer = network.orderer.nodes[0]!;
   const orderer = readIdentityDir(
     layout.nodeDir(dataDir, network.orderer.org, firstOrderer),

@@ -1,9 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keepOtherCrls } from '../../src/cli/commands/ca.js';
+import { fromBase64, toBase64 } from '../../src/common/index.js';
 import { ContractRuntime } from '../../src/contract/index.js';
-import { connect, GatewayService } from '../../src/gateway/index.js';
+import {
+  applyConfigChange,
+  connect,
+  GatewayService,
+  proposeConfigUpdate,
+  submitConfigUpdate,
+} from '../../src/gateway/index.js';
 import { CertificateAuthority } from '../../src/identity/index.js';
 import {
   BlockPuller,
@@ -12,6 +21,7 @@ import {
   GrpcServer,
   grpcPrivateDataTransport,
   NodeClient,
+  type NodeStream,
   ordererService,
   PEER_SERVICE,
   peerService,
@@ -25,6 +35,7 @@ import {
 import { SoloOrderer } from '../../src/orderer/index.js';
 import { Peer, runtimeExecutor } from '../../src/peer/index.js';
 import { decodeProposalResponse, parseBlock, ValidationCode } from '../../src/protocol/index.js';
+import { runCli } from '../support/cli.js';
 import { eventually, genesisWith, material, memberEnvelope } from './support.js';
 
 const CH = 'telecom';
@@ -250,5 +261,155 @@ describe('gRPC transport with mutual TLS', () => {
       code: 'TLS_REFUSED',
     });
     o.close();
+  });
+
+  // Last: it commits CRLs into the channel configuration.
+  it('refuses a revoked TLS certificate on open links once the CRL update commits, and serves the others', async () => {
+    // The generated TLS CA knows the node certificates it issued, so they can be revoked.
+    const tlsCaDir = join(dir, 'TelcoC', 'tlsca');
+    const peer0Cert = new X509Certificate(readFileSync(join(dir, 'TelcoC', 'peer0', 'tls', 'cert.pem')));
+    const known = (await CertificateAuthority.load(tlsCaDir)).issued().map((i) => BigInt(`0x${i.serial}`));
+    expect(known).toContain(BigInt(`0x${peer0Cert.serialNumber}`));
+    // A second TLS certificate of TelcoC, to revoke; TelcoC's peer0 keeps its own.
+    const tlsCa = await CertificateAuthority.load(tlsCaDir);
+    const issued = await tlsCa.enroll({
+      name: 'peer1',
+      role: 'peer',
+      ipAddresses: ['127.0.0.1'],
+      extKeyUsage: ['serverAuth', 'clientAuth'],
+    });
+    await tlsCa.save(tlsCaDir);
+    const certPath = join(dir, 'TelcoC', 'peer1', 'tls', 'cert.pem');
+    mkdirSync(dirname(certPath), { recursive: true });
+    writeFileSync(certPath, issued.certPem);
+
+    // TelcoC already publishes a CRL of its identity CA.
+    const admin = m.user('TelcoC', 'admin');
+    const signer = { mspId: admin.mspId, certDer: admin.certDer, signer: admin.signer };
+    const publish = async (crl: Uint8Array) => {
+      const current = peers[0]!.context(CH).config;
+      const change = await keepOtherCrls(current, {
+        kind: 'set-crl',
+        mspId: 'TelcoC',
+        crls: [toBase64(crl)],
+      });
+      const update = proposeConfigUpdate(current, signer, (c) => applyConfigChange(c, change));
+      const committed = await submitConfigUpdate(gateway, update, signer, [signer], CH);
+      for (const p of peers)
+        await eventually(() => p.context(CH).sequence === current.sequence + 1, 10_000, `the CRL on ${p.id}`);
+      return committed.blockNumber;
+    };
+    const orgCrl = await (await CertificateAuthority.load(join(dir, 'TelcoC', 'ca'))).crl();
+    await publish(orgCrl);
+
+    const revokedTls: TlsMaterial = {
+      certPem: issued.certPem,
+      keyPem: issued.privateKeyPem!,
+      caPems: gwTls.caPems,
+    };
+    const telcoA = peers.findIndex((p) => p.mspId === 'TelcoA');
+    const peerLink = new NodeClient({
+      id: 'TelcoA.peer0',
+      address: peerServers[telcoA]!.address,
+      tls: revokedTls,
+    });
+    const ordererLink = new RemoteOrderer({
+      id: 'Orderer1.orderer0',
+      address: ordererServer.address,
+      tls: revokedTls,
+    });
+    const streams: NodeStream[] = [];
+    try {
+      // Before the update: calls succeed, and both block streams deliver the last stored block.
+      const info = JSON.parse(
+        Buffer.from(await peerLink.unary(PEER_SERVICE.info, encodeJson({}), 5000)).toString(),
+      );
+      expect(info.id).toBe('TelcoA.peer0');
+      expect((await ordererLink.info()).id).toBe('Orderer1.orderer0');
+      const last = peers[telcoA]!.height(CH) - 1;
+      expect(orderer.height(CH)).toBe(last + 1);
+      const deliver = ordererLink.deliver(CH, last);
+      const blocks = peerLink.stream(PEER_SERVICE.blocks, encodeJson({ channel: CH, from: last }));
+      streams.push(deliver, blocks);
+      const fromOrderer = deliver.messages[Symbol.asyncIterator]();
+      const fromPeer = blocks.messages[Symbol.asyncIterator]();
+      expect(parseBlock((await fromOrderer.next()).value as Uint8Array).number).toBe(last);
+      expect((await fromPeer.next()).done).toBe(false);
+
+      // The operator revokes it at TelcoC's TLS CA with the CLI; the CRL joins TelcoC's crls
+      // next to its identity CA's CRL (one list per org).
+      const crlPath = join(dir, 'telcoc-tls.crl.pem');
+      const cli = await runCli([
+        ...['ca', 'revoke', 'TelcoC', '--tls', '--cert', certPath, '--reason', 'keyCompromise'],
+        ...['--data-dir', dir, '--out', crlPath],
+      ]);
+      expect(cli.stderr).toBe('');
+      expect(cli.stdout).toContain(`revoked serial ${issued.serial} at tlsca.TelcoC`);
+      const pem = readFileSync(crlPath, 'utf8');
+      const tlsCrl = fromBase64(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''));
+      const sequence = peers[telcoA]!.context(CH).sequence;
+      expect(await publish(tlsCrl)).toBe(last + 1);
+      expect(peers[telcoA]!.context(CH).config.orgs.find((o) => o.mspId === 'TelcoC')?.crls).toEqual([
+        toBase64(orgCrl),
+        toBase64(tlsCrl),
+      ]);
+
+      // Open streams end with TLS_CERT_REVOKED instead of sending the config block.
+      await expect(fromOrderer.next()).rejects.toMatchObject({ code: 'TLS_CERT_REVOKED' });
+      await expect(fromPeer.next()).rejects.toMatchObject({ code: 'TLS_CERT_REVOKED' });
+      // Calls on the connections opened before the update are refused, naming the serial.
+      const refused = peerLink.unary(PEER_SERVICE.info, encodeJson({}), 5000);
+      await expect(refused).rejects.toMatchObject({
+        code: 'TLS_CERT_REVOKED',
+        detail: { serial: issued.serial, org: 'TelcoC', channel: CH },
+      });
+      await expect(refused).rejects.toThrow(issued.serial);
+      await expect(
+        peerLink.unary(PEER_SERVICE.pushPrivateData, new Uint8Array([1]), 5000),
+      ).rejects.toMatchObject({
+        code: 'TLS_CERT_REVOKED',
+      });
+      await expect(ordererLink.info()).rejects.toMatchObject({ code: 'TLS_CERT_REVOKED' });
+      await expect(
+        ordererLink.broadcast(memberEnvelope(m.user('TelcoC', 'user1')).envelope),
+      ).rejects.toMatchObject({ code: 'TLS_CERT_REVOKED' });
+      // A new connection with the revoked certificate fares no better.
+      const again = new RemoteOrderer({
+        id: 'Orderer1.orderer0',
+        address: ordererServer.address,
+        tls: revokedTls,
+      });
+      try {
+        await expect(again.deliver(CH, 0).messages[Symbol.asyncIterator]().next()).rejects.toMatchObject({
+          code: 'TLS_CERT_REVOKED',
+        });
+      } finally {
+        again.close();
+      }
+
+      // TelcoC's peer0 (same TLS CA, not revoked) and the gateway keep working.
+      const telcoC = new NodeClient({
+        id: 'TelcoA.peer0',
+        address: peerServers[telcoA]!.address,
+        tls: m.tlsOf(join(dir, 'TelcoC', 'peer0')),
+      });
+      try {
+        const ok = JSON.parse(
+          Buffer.from(await telcoC.unary(PEER_SERVICE.info, encodeJson({}), 5000)).toString(),
+        );
+        expect(ok.channels[0].config.sequence).toBe(sequence + 1);
+      } finally {
+        telcoC.close();
+      }
+      const r = await client('TelcoC.admin')
+        .network(CH)
+        .contract('asset-registry')
+        .submit('createAsset', { arguments: { id: 'g-after-crl', owner: 'Cy', value: 1 } });
+      expect(r.validationCode).toBe('VALID');
+    } finally {
+      for (const s of streams) s.cancel();
+      peerLink.close();
+      ordererLink.close();
+    }
   });
 });

@@ -15,6 +15,7 @@ import { layout, loadWalletIdentity } from '../../network/index.js';
 import type { ChannelConfig } from '../../protocol/index.js';
 import { callGateway } from '../http.js';
 import { action } from '../output.js';
+import { keepOtherCrls } from './ca.js';
 
 interface Common {
   channel: string;
@@ -119,9 +120,12 @@ export function registerConfig(program: Command): void {
 
   common(config.command('show'))
     .description('print the channel configuration in force')
+    .requiredOption('--as <identity>', 'a member of the channel reading it, e.g. TelcoA.admin')
     .action(
       action(async (o: Common) => {
-        const cfg = await callGateway(o.url, `/api/v1/channels/${encodeURIComponent(o.channel)}/config`);
+        const cfg = await callGateway(o.url, `/api/v1/channels/${encodeURIComponent(o.channel)}/config`, {
+          identity: o.as,
+        });
         process.stdout.write(`${JSON.stringify(cfg, null, 2)}\n`);
       }),
     );
@@ -133,7 +137,10 @@ export function registerConfig(program: Command): void {
     .requiredOption('--as <identity>', 'the admin proposing it, e.g. TelcoA.admin')
     .requiredOption('--out <file>', 'update file to write')
     .option('--root-cert <file>', 'add-org: the new org root CA certificate (default: from the data dir)')
-    .option('--crl <file>', 'set-crl: the CRL file')
+    .option(
+      '--crl <file>',
+      "set-crl: the CRL file; it replaces the CRL of the same CA, the org's other CAs keep theirs",
+    )
     .option('--max-count <n>', 'set-batch: max transactions per block')
     .option('--max-bytes <n>', 'set-batch: max block bytes')
     .option('--timeout-ms <n>', 'set-batch: batch timeout')
@@ -155,8 +162,12 @@ export function registerConfig(program: Command): void {
           const current = (await callGateway(
             o.url,
             `/api/v1/channels/${encodeURIComponent(o.channel)}/config`,
+            { identity: o.as },
           )) as ChannelConfig;
-          const next = applyConfigChange(current, parseChange(words, o, dataDir));
+          const next = applyConfigChange(
+            current,
+            await keepOtherCrls(current, parseChange(words, o, dataDir)),
+          );
           const file = newConfigUpdateFile(current, next, signerOf(dataDir, o.as));
           writeFileSync(o.out, `${JSON.stringify(file, null, 2)}\n`);
           process.stdout.write(`wrote ${o.out}: ${file.changes.join('; ')} (sequence ${file.sequence})\n`);

@@ -297,6 +297,11 @@ export async function generateDistributedNetwork(
     config: 'gateway/node.json',
   });
 
+  // Save the CAs again now that they issued everything: revoking a certificate later needs the
+  // CA's record of it.
+  for (const [org, ca] of cas) await ca.save(join(dataDir, org, 'ca'));
+  for (const [org, ca] of tlsCas) await ca.save(join(dataDir, org, 'tlsca'));
+
   const manifest: DistributedManifest = {
     format: 1,
     kind: 'consortia-distributed',

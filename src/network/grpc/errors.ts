@@ -8,6 +8,11 @@ export const GrpcErrorCodes = {
   MALFORMED_REQUEST: 'MALFORMED_REQUEST',
   /** The TLS client certificate is not from a consortium TLS CA, or not for this channel. */
   TLS_REFUSED: 'TLS_REFUSED',
+  /**
+   * The TLS client certificate is revoked by a CRL of its org's TLS CA in a channel
+   * configuration in force on the node: the client needs a new TLS certificate.
+   */
+  TLS_CERT_REVOKED: 'TLS_CERT_REVOKED',
   /** TLS certificate, key or CA files are missing or unreadable. */
   TLS_CONFIG: 'TLS_CONFIG',
   /** The node answered with a gRPC error that carried no Consortia error. */

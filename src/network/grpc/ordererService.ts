@@ -5,8 +5,8 @@ import type {
   UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import type { SoloOrderer } from '../../orderer/index.js';
-import { decodeChannelConfig, parseBlock, parseEnvelope } from '../../protocol/index.js';
-import { unary } from './peerService.js';
+import { type ChannelConfig, decodeChannelConfig, parseBlock, parseEnvelope } from '../../protocol/index.js';
+import { LinkAuthorizer } from './linkAuthorizer.js';
 import { serveBlocks } from './serveBlocks.js';
 import { encodeJson, ORDERER_SERVICE } from './services.js';
 import type { TlsTrust } from './tlsConfig.js';
@@ -27,6 +27,11 @@ export interface OrdererBackend {
   onNewBlock(channel: string, wake: () => void): () => void;
   /** Orgs allowed to read the channel's blocks. */
   readers(channel: string): readonly string[];
+  /**
+   * The channel configuration of the stored chain. Without it the orderer's links do not
+   * apply the CRLs of TLS CAs (see {@link ordererLinkAuthorizer}).
+   */
+  channelConfig?(channel: string): ChannelConfig;
   broadcast(envelope: Uint8Array, opts?: BroadcastOptions): Promise<void>;
 }
 
@@ -44,8 +49,32 @@ function deadlineOf(call: ServerUnaryCall<Uint8Array, Uint8Array>): number | und
 }
 
 /**
+ * The link checks of an orderer: TLS clients from consortium TLS CAs, minus those a CRL in one
+ * of its channel configurations revokes; re-checked after each block of any channel it serves.
+ *
+ * @example
+ * const links = ordererLinkAuthorizer(orderer, new TlsTrust({ caPems: tls.caPems }));
+ */
+export function ordererLinkAuthorizer(backend: OrdererBackend, trust: TlsTrust): LinkAuthorizer {
+  return new LinkAuthorizer({
+    trust,
+    configs: () =>
+      backend.channelConfig
+        ? backend.channels().map((name) => backend.channelConfig!(name))
+        : ([] as ChannelConfig[]),
+    onConfigChange: (listener) => {
+      const offs = backend.channels().map((name) => backend.onNewBlock(name, listener));
+      return () => {
+        for (const off of offs) off();
+      };
+    },
+  });
+}
+
+/**
  * The gRPC service of an orderer: Broadcast (acknowledged once the envelope is accepted for
- * ordering), Deliver (signed blocks from a height on, then each new one) and Info.
+ * ordering), Deliver (signed blocks from a height on, then each new one) and Info. Every call
+ * is checked by {@link ordererLinkAuthorizer} (TLS_REFUSED, TLS_CERT_REVOKED).
  *
  * @example
  * await GrpcServer.start({ address, tls, services: [ordererService(orderer, new TlsTrust({ caPems: tls.caPems }))] });
@@ -54,15 +83,16 @@ export function ordererService(
   backend: OrdererBackend,
   trust: TlsTrust,
 ): { definition: ServiceDefinition; handlers: UntypedServiceImplementation } {
+  const links = ordererLinkAuthorizer(backend, trust);
   return {
     definition: ORDERER_SERVICE,
     handlers: {
-      broadcast: unary(async (req, call) => {
+      broadcast: links.unary(async (req, _caller, call) => {
         const deadline = deadlineOf(call);
         await backend.broadcast(req, deadline === undefined ? {} : { deadline });
         return new Uint8Array(0);
       }),
-      info: unary(async () => {
+      info: links.unary(async () => {
         const info: OrdererInfo = {
           id: `${backend.mspId}.${backend.name}`,
           mspId: backend.mspId,
@@ -71,7 +101,7 @@ export function ordererService(
         return encodeJson(info);
       }),
       deliver: (call: ServerWritableStream<Uint8Array, Uint8Array>) =>
-        serveBlocks(call, trust, (req) => {
+        serveBlocks(call, links, (req) => {
           // Throws UNKNOWN_CHANNEL for a channel this orderer does not serve.
           backend.height(req.channel);
           return {
@@ -86,14 +116,33 @@ export function ordererService(
 }
 
 /**
- * Adapts a SoloOrderer to the orderer service. Readers are the orgs of each channel's genesis
- * configuration (a solo orderer does not expose later configs).
+ * Adapts a SoloOrderer to the orderer service. Its channel configuration (readers, CRLs) is
+ * that of the last config block it stored, found by reading each new block once.
  *
  * @example
  * ordererService(soloOrdererBackend(orderer), trust);
  */
 export function soloOrdererBackend(orderer: SoloOrderer): OrdererBackend {
-  const readers = new Map<string, readonly string[]>();
+  const scans = new Map<string, { scanned: number; config: ChannelConfig | undefined }>();
+  const channelConfig = (ch: string): ChannelConfig => {
+    const height = orderer.height(ch);
+    let scan = scans.get(ch);
+    if (!scan) {
+      scan = { scanned: 0, config: undefined };
+      scans.set(ch, scan);
+    }
+    for (; scan.scanned < height; scan.scanned++) {
+      try {
+        const block = parseBlock(orderer.getBlock(ch, scan.scanned)!);
+        if (block.envelopes.length !== 1) continue;
+        const tx = parseEnvelope(block.envelopes[0]!);
+        if (tx.type === 'config') scan.config = decodeChannelConfig(tx.config.config);
+      } catch {
+        // not a config block
+      }
+    }
+    return scan.config!;
+  };
   return {
     mspId: orderer.mspId,
     name: orderer.name,
@@ -102,15 +151,10 @@ export function soloOrdererBackend(orderer: SoloOrderer): OrdererBackend {
     getBlock: (ch, n) => orderer.getBlock(ch, n),
     onNewBlock: (ch, wake) => orderer.subscribe(ch, orderer.height(ch), () => wake()),
     readers(ch) {
-      let r = readers.get(ch);
-      if (!r) {
-        const tx = parseEnvelope(parseBlock(orderer.getBlock(ch, 0)!).envelopes[0]!);
-        const cfg = tx.type === 'config' ? decodeChannelConfig(tx.config.config) : undefined;
-        r = cfg ? [...cfg.orgs, ...cfg.ordererOrgs].map((o) => o.mspId) : [];
-        readers.set(ch, r);
-      }
-      return r;
+      const cfg = channelConfig(ch);
+      return [...cfg.orgs, ...cfg.ordererOrgs].map((o) => o.mspId);
     },
+    channelConfig,
     broadcast: (e) => orderer.broadcast(e),
   };
 }

@@ -1,15 +1,7 @@
-import type {
-  ServerUnaryCall,
-  ServerWritableStream,
-  ServiceDefinition,
-  sendUnaryData,
-  UntypedServiceImplementation,
-} from '@grpc/grpc-js';
-import { ConsortiaError } from '../../common/index.js';
+import type { ServerWritableStream, ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Peer } from '../../peer/index.js';
 import type { ChannelConfig } from '../../protocol/index.js';
-import { GrpcErrorCodes } from './errors.js';
-import { toServiceError } from './grpcStatus.js';
+import { LinkAuthorizer } from './linkAuthorizer.js';
 import { serveBlocks } from './serveBlocks.js';
 import { encodeJson, PEER_SERVICE } from './services.js';
 import type { TlsTrust } from './tlsConfig.js';
@@ -19,32 +11,6 @@ export interface PeerInfo {
   readonly id: string;
   readonly mspId: string;
   readonly channels: readonly { name: string; height: number; config: ChannelConfig }[];
-}
-
-type Unary = (call: ServerUnaryCall<Uint8Array, Uint8Array>, cb: sendUnaryData<Uint8Array>) => void;
-
-/** Wraps an async handler: its result is the reply, anything it throws the carried error. */
-export function unary(
-  fn: (req: Uint8Array, call: ServerUnaryCall<Uint8Array, Uint8Array>) => Promise<Uint8Array>,
-): Unary {
-  return (call, cb) => {
-    fn(call.request, call).then(
-      (reply) => cb(null, reply),
-      (err: unknown) => cb(toServiceError(err)),
-    );
-  };
-}
-
-/** The org whose TLS CA issued the caller's certificate; TLS_REFUSED when none did. */
-function senderOrg(trust: TlsTrust, call: ServerUnaryCall<Uint8Array, Uint8Array>): string {
-  const org = trust.orgOf(call.getAuthContext()?.sslPeerCertificate?.raw);
-  if (!org) {
-    throw new ConsortiaError(
-      GrpcErrorCodes.TLS_REFUSED,
-      'private data is accepted only from a peer with a consortium TLS certificate',
-    );
-  }
-  return org;
 }
 
 /** The Info reply of a peer. */
@@ -61,9 +27,26 @@ export function peerInfo(peer: Peer): PeerInfo {
 }
 
 /**
+ * The link checks of a peer: TLS clients from consortium TLS CAs, minus those a CRL in one of
+ * the peer's channel configurations revokes; re-checked after each block the peer commits.
+ *
+ * @example
+ * const links = peerLinkAuthorizer(peer, new TlsTrust({ caPems: tls.caPems }));
+ */
+export function peerLinkAuthorizer(peer: Peer, trust: TlsTrust): LinkAuthorizer {
+  return new LinkAuthorizer({
+    trust,
+    configs: () => peer.channels().map((name) => peer.context(name).config),
+    onConfigChange: (listener) => peer.events.onBlock(() => listener()),
+  });
+}
+
+/**
  * The gRPC service of a peer: Endorse, Evaluate, Info, Blocks (committed blocks with their
  * validation codes, for gateways) and private data push and pull between member peers, on the
- * same Peer object the embedded network runs.
+ * same Peer object the embedded network runs. Every call is checked by
+ * {@link peerLinkAuthorizer} (TLS_REFUSED, TLS_CERT_REVOKED); private data takes the sending
+ * org from the caller's TLS certificate.
  *
  * @example
  * await GrpcServer.start({ address, tls, services: [peerService(peer, new TlsTrust({ caPems: tls.caPems }))] });
@@ -72,20 +55,21 @@ export function peerService(
   peer: Peer,
   trust: TlsTrust,
 ): { definition: ServiceDefinition; handlers: UntypedServiceImplementation } {
+  const links = peerLinkAuthorizer(peer, trust);
   return {
     definition: PEER_SERVICE,
     handlers: {
-      endorse: unary((req) => peer.endorse(req)),
-      evaluate: unary((req) => peer.evaluate(req)),
-      info: unary(async () => encodeJson(peerInfo(peer))),
-      pushPrivateData: unary(async (req, call) => {
-        peer.receivePrivateData(req, senderOrg(trust, call));
+      endorse: links.unary((req) => peer.endorse(req)),
+      evaluate: links.unary((req) => peer.evaluate(req)),
+      info: links.unary(async () => encodeJson(peerInfo(peer))),
+      pushPrivateData: links.unary(async (req, caller) => {
+        peer.receivePrivateData(req, caller.org);
         return new Uint8Array(0);
       }),
-      pullPrivateData: unary(async (req, call) => peer.servePrivateData(req, senderOrg(trust, call))),
+      pullPrivateData: links.unary(async (req, caller) => peer.servePrivateData(req, caller.org)),
       blocks: (call: ServerWritableStream<Uint8Array, Uint8Array>) =>
-        serveBlocks(call, trust, (req) => {
-          const context = peer.context(req.channel);
+        serveBlocks(call, links, (req) => {
+          const context = () => peer.context(req.channel);
           const ledger = peer.ledger(req.channel);
           return {
             height: () => ledger.height,
@@ -94,7 +78,7 @@ export function peerService(
               peer.events.onBlock((e) => {
                 if (e.channel === req.channel) wake();
               }),
-            readers: () => [...context.appOrgs, ...context.ordererOrgs],
+            readers: () => [...context().appOrgs, ...context().ordererOrgs],
           };
         }),
     },

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { ConsortiaError } from '../../common/index.js';
 import { GrpcErrorCodes } from './errors.js';
 import { toServiceError } from './grpcStatus.js';
+import type { LinkAuthorizer, LinkCaller } from './linkAuthorizer.js';
 import { decodeJson } from './services.js';
-import type { TlsTrust } from './tlsConfig.js';
 
 /** The request of a block stream (peer Blocks, orderer Deliver). */
 export const StreamRequestSchema = z.object({
@@ -23,17 +23,30 @@ export interface BlockSource {
   readers(): readonly string[];
 }
 
+/** TLS_REFUSED unless the caller's org may read the channel. */
+function checkReader(caller: LinkCaller, source: BlockSource, channel: string): void {
+  if (!source.readers().includes(caller.org)) {
+    throw new ConsortiaError(
+      GrpcErrorCodes.TLS_REFUSED,
+      `the TLS client (${caller.org}) may not read channel ${channel}`,
+      { channel },
+    );
+  }
+}
+
 /**
  * Serves a block stream: the stored blocks from `from`, then each new one, respecting the
- * stream's flow control, until the client cancels. The client's TLS certificate must come from
- * the TLS CA of an org allowed to read the channel (TLS_REFUSED otherwise).
+ * stream's flow control, until the client cancels. The client must pass `links` and come from
+ * the TLS CA of an org allowed to read the channel (TLS_REFUSED otherwise). Both are checked
+ * again before each block and whenever a configuration may have changed, so a stream whose
+ * client a committed CRL revokes ends with TLS_CERT_REVOKED right after that block.
  *
  * @example
- * blocks: (call) => serveBlocks(call, trust, (req) => sourceFor(req.channel)),
+ * blocks: (call) => serveBlocks(call, links, (req) => sourceFor(req.channel)),
  */
 export function serveBlocks(
   call: ServerWritableStream<Uint8Array, Uint8Array>,
-  trust: TlsTrust,
+  links: LinkAuthorizer,
   sourceFor: (req: StreamRequest) => BlockSource,
 ): void {
   let cancelled = false;
@@ -47,22 +60,19 @@ export function serveBlocks(
     cancelled = true;
     poke();
   });
-  let off: (() => void) | undefined;
+  const offs: (() => void)[] = [];
   const run = async () => {
+    const caller = await links.authorize(call);
     const req = decodeJson(call.request, StreamRequestSchema, 'block stream request');
     const source = sourceFor(req);
-    const org = trust.orgOf(call.getAuthContext()?.sslPeerCertificate?.raw);
-    if (!org || !source.readers().includes(org)) {
-      throw new ConsortiaError(
-        GrpcErrorCodes.TLS_REFUSED,
-        `the TLS client (${org ?? 'unknown org'}) may not read channel ${req.channel}`,
-        { channel: req.channel },
-      );
-    }
-    off = source.onNewBlock(poke);
+    checkReader(caller, source, req.channel);
+    offs.push(source.onNewBlock(poke), links.onConfigChange(poke));
     let next = req.from;
     while (!cancelled) {
       dirty = false;
+      await links.check(caller);
+      checkReader(caller, source, req.channel);
+      if (cancelled) break;
       if (next < source.height()) {
         const block = source.getBlock(next);
         if (!block) throw new ConsortiaError('INTERNAL', `block ${next} is missing from the store`);
@@ -91,5 +101,7 @@ export function serveBlocks(
         if (!cancelled) call.emit('error', toServiceError(err));
       },
     )
-    .finally(() => off?.());
+    .finally(() => {
+      for (const off of offs) off();
+    });
 }
