@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
@@ -34,7 +35,10 @@ export interface ContractRuntimeOptions {
   readonly loadTimeoutMs?: number;
   /** How long a call may wait for a free worker before it is refused. Default 30000. */
   readonly queueTimeoutMs?: number;
-  /** Worker threads. Default 1. */
+  /**
+   * Most worker threads; one starts with the first call and more start when calls queue up.
+   * Default: 2, or 1 on a one-core machine.
+   */
   readonly threads?: number;
   /** Run contracts in this thread, for tests: no sandbox, and no time budget for busy loops. */
   readonly inProcess?: boolean;
@@ -86,7 +90,7 @@ export class ContractRuntime {
     this.#timeoutMs = positive(opts.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs');
     this.#loadTimeoutMs = positive(opts.loadTimeoutMs, DEFAULT_LOAD_TIMEOUT_MS, 'loadTimeoutMs');
     this.#queueTimeoutMs = positive(opts.queueTimeoutMs, DEFAULT_QUEUE_TIMEOUT_MS, 'queueTimeoutMs');
-    this.#threads = Math.floor(positive(opts.threads, 1, 'threads'));
+    this.#threads = Math.floor(positive(opts.threads, Math.min(2, availableParallelism()), 'threads'));
     this.#inProcess = opts.inProcess === true;
   }
 
@@ -240,8 +244,10 @@ export class ContractRuntime {
       const ext = path.extname(fileURLToPath(self));
       this.#pool = new Piscina({
         filename: fileURLToPath(new URL(`./worker${ext}`, self)),
-        minThreads: this.#threads,
+        minThreads: 1,
         maxThreads: this.#threads,
+        // Calls carry an abort signal (their time budget), and piscina never gives a worker
+        // running an abortable call a second one: one call per worker at a time.
         concurrentTasksPerWorker: 1,
         recordTiming: false,
         ...(TS_FILE.test(ext) ? tsxWorkerOptions() : {}),

@@ -1,4 +1,4 @@
-import { ConsortiaError, type Logger, silentLogger, toConsortiaError } from '../common/index.js';
+import { bytesEqual, ConsortiaError, type Logger, silentLogger, toConsortiaError } from '../common/index.js';
 import type { OrdererHandle, PeerHandle } from '../network/index.js';
 import { type BlockEvent, storedBlockEvent, type TxStatus } from '../peer/index.js';
 import { minimalSignerSets, parsePolicy } from '../policy/index.js';
@@ -21,6 +21,7 @@ export class GatewayService {
   readonly #peers: readonly PeerHandle[];
   readonly #orderers: readonly OrdererHandle[];
   readonly #logger: Logger;
+  readonly #setsCache = new Map<string, readonly (readonly string[])[]>();
   readonly commitTimeoutMs: number;
 
   constructor(opts: Readonly<GatewayServiceOptions>) {
@@ -60,6 +61,30 @@ export class GatewayService {
    * caller at once, a peer that fails (5xx or unreachable) makes the gateway try another set.
    * Returns the proposal responses of one satisfying set.
    */
+  /**
+   * The org sets that satisfy a policy with the orgs that have peers here, remembered per policy
+   * text and orgs (parsing and searching the policy on every call showed in profiles).
+   */
+  #signerSets(
+    policyText: string,
+    peerOrgs: readonly string[],
+    orgs: readonly string[],
+  ): readonly (readonly string[])[] {
+    const key = `${policyText}\n${peerOrgs.join(',')}\n${orgs.join(',')}`;
+    let sets = this.#setsCache.get(key);
+    if (sets === undefined) {
+      sets = minimalSignerSets(
+        parsePolicy(policyText),
+        peerOrgs.map((mspId) => ({ mspId, role: 'peer' as const })),
+        64,
+        { orgs },
+      );
+      if (this.#setsCache.size >= 256) this.#setsCache.clear();
+      this.#setsCache.set(key, sets);
+    }
+    return sets;
+  }
+
   async endorse(
     channel: string,
     contract: string,
@@ -75,16 +100,10 @@ export class GatewayService {
         { channel, contract },
       );
     }
-    const policy = parsePolicy(policyText);
     const orgs = peers[0]!.channelOrgs(channel);
     const byOrg = new Map<string, PeerHandle[]>();
     for (const p of peers) byOrg.set(p.mspId, [...(byOrg.get(p.mspId) ?? []), p]);
-    const sets = minimalSignerSets(
-      policy,
-      [...byOrg.keys()].map((mspId) => ({ mspId, role: 'peer' as const })),
-      64,
-      { orgs },
-    );
+    const sets = [...this.#signerSets(policyText, [...byOrg.keys()], orgs)];
     if (sets.length === 0) {
       throw new ConsortiaError(
         'NO_ENDORSERS',
@@ -99,32 +118,17 @@ export class GatewayService {
     let lastError: ConsortiaError | undefined;
     for (const set of sets) {
       const chosen = set.map((mspId) => byOrg.get(mspId)![0]!);
-      // Peers that have not all committed the latest block simulate on different versions and
-      // return results that cannot agree; let them catch up first (bounded), as a retry would.
-      await sameHeight(chosen, channel, 2_000);
-      const responses = await Promise.all(
-        chosen.map((p) =>
-          p.endorse(signedProposal).catch((err: unknown) => {
-            this.#logger.warn({ peer: p.id, err }, 'endorser unreachable');
-            return undefined;
-          }),
-        ),
-      );
-      let failed = false;
-      for (const r of responses) {
-        if (!r) {
-          failed = true;
-          continue;
+      // A block can commit between the endorsers' simulations, so they read different versions
+      // and their results cannot agree: once they are level again, endorse once more. Results
+      // that still differ (a nondeterministic contract) go back to the client as they are.
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await this.#endorseWith(chosen, channel, signedProposal);
+        if (outcome.kind === 'failed') {
+          lastError = outcome.error ?? lastError;
+          break;
         }
-        const decoded = decodeProposalResponse(r);
-        if (decoded.response.status !== 200) {
-          const err = fromResponseError(decoded.response);
-          if (decoded.response.status < 500) throw err;
-          lastError = err;
-          failed = true;
-        }
+        if (outcome.kind === 'agreed' || attempt === 2) return outcome.responses;
       }
-      if (!failed) return responses as Uint8Array[];
     }
     throw (
       lastError ??
@@ -134,6 +138,49 @@ export class GatewayService {
         { channel, contract },
       )
     );
+  }
+
+  /**
+   * Endorses on one set of peers once they are at the same height (bounded). A refusal (4xx)
+   * is thrown; a peer that fails or cannot be reached makes the set `failed`.
+   */
+  async #endorseWith(
+    chosen: readonly PeerHandle[],
+    channel: string,
+    signedProposal: Uint8Array,
+  ): Promise<
+    | { kind: 'agreed' | 'differ'; responses: Uint8Array[] }
+    | { kind: 'failed'; error: ConsortiaError | undefined }
+  > {
+    await sameHeight(chosen, channel, 2_000);
+    const responses = await Promise.all(
+      chosen.map((p) =>
+        p.endorse(signedProposal).catch((err: unknown) => {
+          this.#logger.warn({ peer: p.id, err }, 'endorser unreachable');
+          return undefined;
+        }),
+      ),
+    );
+    let failed = false;
+    let error: ConsortiaError | undefined;
+    const payloads: Uint8Array[] = [];
+    for (const r of responses) {
+      if (!r) {
+        failed = true;
+        continue;
+      }
+      const decoded = decodeProposalResponse(r);
+      if (decoded.response.status !== 200) {
+        const err = fromResponseError(decoded.response);
+        if (decoded.response.status < 500) throw err;
+        error = err;
+        failed = true;
+      }
+      payloads.push(decoded.payload);
+    }
+    if (failed) return { kind: 'failed', error };
+    const agreed = payloads.every((p) => bytesEqual(p, payloads[0]!));
+    return { kind: agreed ? 'agreed' : 'differ', responses: responses as Uint8Array[] };
   }
 
   /** Evaluates a query on one peer, preferring the client's org and failing over to others. */

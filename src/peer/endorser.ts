@@ -1,5 +1,5 @@
 import { ConsortiaError, isConsortiaError, toConsortiaError, utf8 } from '../common/index.js';
-import { type Signer, verifyBytes } from '../crypto/index.js';
+import type { Signer } from '../crypto/index.js';
 import type { ValidatedIdentity } from '../identity/index.js';
 import {
   decodeArgs,
@@ -13,6 +13,7 @@ import {
 import { type ChannelContext, toPolicySigner } from './channelContext.js';
 import { collectionAccess } from './collections.js';
 import { disseminateWrites, type PrivateDataService } from './privateData.js';
+import { type SignatureVerifier, sharedSignatureVerifier } from './signatureVerifier.js';
 import type { ContractExecutor, PeerLedger } from './types.js';
 
 /**
@@ -69,6 +70,8 @@ export interface EndorserOptions {
   readonly channel: (name: string) => EndorserChannel | undefined;
   /** Private data: collection membership of this peer, and dissemination of private writes. */
   readonly privateData?: PrivateDataService;
+  /** Checks proposal signatures (default: the process's shared worker pool). */
+  readonly verifier?: SignatureVerifier;
 }
 
 /**
@@ -103,7 +106,7 @@ export class Endorser {
         });
       }
       const { context, ledger } = channel;
-      const creator = this.#checkCreator(proposal, signature, context, mode);
+      const creator = await this.#checkCreator(proposal, signature, context, mode);
       if (mode === 'transaction' && ledger.hasTxId(proposal.txId)) {
         throw new ConsortiaError('DUPLICATE_TXID', `transaction ${proposal.txId} was already committed`, {
           txId: proposal.txId,
@@ -196,12 +199,12 @@ export class Endorser {
     }
   }
 
-  #checkCreator(
+  async #checkCreator(
     proposal: ParsedProposal,
     signature: Uint8Array,
     ctx: ChannelContext,
     mode: 'transaction' | 'query',
-  ): ValidatedIdentity {
+  ): Promise<ValidatedIdentity> {
     let creator: ValidatedIdentity;
     try {
       creator = ctx.resolveIdentity(proposal.creatorBytes, new Date());
@@ -222,7 +225,8 @@ export class Endorser {
         { reason: code },
       );
     }
-    if (!verifyBytes(creator.publicKey, proposal.bytes, signature)) {
+    const verifier = this.#opts.verifier ?? sharedSignatureVerifier();
+    if (!(await verifier.verify({ key: creator.publicKey, data: proposal.bytes, signature }))) {
       throw new ConsortiaError(
         'BAD_SIGNATURE',
         'the proposal signature does not verify with the creator certificate',

@@ -28,6 +28,7 @@ describe('consortia bench (smoke)', () => {
     const json = JSON.parse(readFileSync(files.json, 'utf8'));
     expect(json).toMatchObject({
       workload: 'register',
+      contract: 'proof-registry',
       mode: 'max-rate',
       verifiesPerTx: 20,
       topology: { endorsers: 3, peers: 4, orderers: 1 },
@@ -50,6 +51,7 @@ describe('consortia bench (smoke)', () => {
     expect(r.blocks).toBe(3);
     expect(r.committed).toBe(24);
     expect(r.invalidByCode).toEqual({});
+    expect(r.envelopes.endorsements).toBe(3);
     expect(r.verifiesPerTx).toBe(4);
     expect(r.disk.bytesPerTx).toBeGreaterThan(0);
   });

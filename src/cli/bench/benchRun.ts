@@ -7,6 +7,7 @@ import { GatewayService } from '../../gateway/index.js';
 import { EmbeddedNetwork, layout } from '../../network/index.js';
 import { minimalSignerSets, parsePolicy } from '../../policy/index.js';
 import { parseBlock } from '../../protocol/index.js';
+import { BENCH_CHANNEL, benchNetworkConfig, requireBenchContract } from './benchNetwork.js';
 import { BenchRecorder, type RecordedStats } from './benchRecorder.js';
 import { ClientPool } from './clientPool.js';
 import { type DiskUsage, diskUsage, peerLedgerDir } from './diskUsage.js';
@@ -24,7 +25,7 @@ import {
 import { round1 } from './stats.js';
 import { type BenchOp, createWorkload, type WorkloadName } from './workloads.js';
 
-const CHANNEL = 'telecom';
+const CHANNEL = BENCH_CHANNEL;
 /** The peer whose stores are measured for bytes per transaction. */
 const DISK_PEER = { org: 'TelcoA', node: 'peer0' };
 
@@ -62,6 +63,8 @@ export interface BenchResult extends Omit<RecordedStats, 'timeSeries'> {
   readonly tool: 'consortia bench';
   readonly formatVersion: 1;
   readonly workload: WorkloadName;
+  /** The contract whose endorsement policy sets the topology (proof-registry for `register`). */
+  readonly contract: string;
   readonly mode: 'fixed-rate' | 'max-rate';
   readonly rate?: number;
   readonly outstanding?: number;
@@ -219,9 +222,10 @@ function txsInBlocks(network: EmbeddedNetwork, peerId: string, from: number, to:
 }
 
 /**
- * Runs one benchmark: calibrates P-256 on this machine, starts the embedded 4-org network,
- * sets the workload up (not measured), drives the measured window at a fixed rate or with N
- * operations in flight, drains, and returns what it measured.
+ * Runs one benchmark: calibrates P-256 on this machine, starts the embedded 4-org network (the
+ * default one plus proof-registry, {@link benchNetworkConfig}), sets the workload up (not
+ * measured), drives the measured window at a fixed rate or with N operations in flight, drains,
+ * and returns what it measured.
  *
  * @example
  * const r = await runBench({ workload: 'register', durationS: 30, outstanding: 64, workers: 4 });
@@ -237,7 +241,7 @@ export async function runBench(opts: Readonly<BenchOptions>): Promise<BenchResul
   const keep = opts.dataDir !== undefined;
   const dataDir = keep ? resolve(opts.dataDir!) : mkdtempSync(join(tmpdir(), 'consortia-bench-'));
   phase('starting the network');
-  const network = await EmbeddedNetwork.start({ dataDir });
+  const network = await EmbeddedNetwork.start({ dataDir, config: benchNetworkConfig() });
   try {
     const gateway = new GatewayService({
       peers: network.peerHandles(),
@@ -252,6 +256,7 @@ export async function runBench(opts: Readonly<BenchOptions>): Promise<BenchResul
       ...(opts.hotKeyShare !== undefined ? { hotKeyShare: opts.hotKeyShare } : {}),
       ...(opts.readShare !== undefined ? { readShare: opts.readShare } : {}),
     });
+    requireBenchContract(network.config, workload.contract, dataDir);
     const topology = topologyOf(network, workload.contract);
     const cost: SignatureCost = signatureCost(topology);
 
@@ -379,6 +384,7 @@ export async function runBench(opts: Readonly<BenchOptions>): Promise<BenchResul
       tool: 'consortia bench',
       formatVersion: 1,
       workload: opts.workload,
+      contract: workload.contract,
       mode,
       ...(mode === 'fixed-rate' ? { rate: opts.rate! } : { outstanding }),
       workers: opts.workers,

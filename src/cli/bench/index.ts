@@ -1,4 +1,10 @@
 export {
+  BENCH_CHANNEL,
+  benchNetworkConfig,
+  REGISTER_CONTRACT,
+  requireBenchContract,
+} from './benchNetwork.js';
+export {
   BenchRecorder,
   driftOf,
   type OpSample,
@@ -46,6 +52,8 @@ export {
   type BenchOp,
   createWorkload,
   type OpOutcome,
+  REGISTER_OP,
+  registerHash,
   type SetupRunner,
   seededRandom,
   WORKLOADS,

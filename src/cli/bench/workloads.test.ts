@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type BenchOp, createWorkload, seededRandom } from './workloads.js';
+import { type BenchOp, createWorkload, registerHash, seededRandom } from './workloads.js';
 
 /** Runs setup ops as if they all committed valid. */
 const setupOk = async (ops: readonly BenchOp[]) => {
@@ -45,19 +46,38 @@ describe('transfer workload', () => {
 });
 
 describe('register workload', () => {
-  it('creates assets with ids never used before, signed by all four orgs', async () => {
+  it('registers a fresh SHA-256 hash per operation with proof-registry, signed by all four orgs', async () => {
     const w = createWorkload('register', { poolSize: 0, tag: 't' });
+    expect(w.contract).toBe('proof-registry');
     let warm: readonly BenchOp[] = [];
     await w.setup(async (ops) => {
       warm = ops;
     });
+    expect(warm).toHaveLength(16);
     const ops = Array.from({ length: 40 }, () => w.next()!);
-    const ids = [...warm, ...ops].map((o) => o.args.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(ops.every((o) => o.fn === 'createAsset' && o.contract === 'asset-registry')).toBe(true);
+    const all = [...warm, ...ops];
+    expect(
+      all.every((o) => o.kind === 'submit' && o.contract === 'proof-registry' && o.fn === 'register'),
+    ).toBe(true);
+    // Only a hash: nothing else goes into the transaction.
+    expect(all.every((o) => Object.keys(o.args).join() === 'hash')).toBe(true);
+    const hashes = all.map((o) => o.args.hash as string);
+    expect(hashes.every((h) => /^[0-9a-f]{64}$/.test(h))).toBe(true);
+    expect(new Set(hashes).size).toBe(hashes.length);
+    expect(hashes[0]).toBe(createHash('sha256').update('bench:t:0').digest('hex'));
     expect(new Set(ops.map((o) => o.identity.split('.')[0]))).toEqual(
       new Set(['TelcoA', 'TelcoB', 'TelcoC', 'Regulator']),
     );
+  });
+
+  it('repeats its hashes for a tag and changes them with the tag', () => {
+    const run = (tag: string) => {
+      const w = createWorkload('register', { poolSize: 0, tag });
+      return Array.from({ length: 5 }, () => w.next()!.args.hash);
+    };
+    expect(run('a')).toEqual(run('a'));
+    expect(run('a').filter((h) => run('b').includes(h))).toEqual([]);
+    expect(registerHash('a', 3)).toBe(run('a')[3]);
   });
 });
 

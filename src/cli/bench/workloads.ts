@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { utf8 } from '../../common/index.js';
+import { sha256Hex } from '../../crypto/index.js';
+import { REGISTER_CONTRACT } from './benchNetwork.js';
 
 export const WORKLOADS = ['transfer', 'register', 'hot'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
@@ -102,37 +105,50 @@ export function createWorkload(name: WorkloadName, opts: Readonly<WorkloadOption
   }
 }
 
+/** The contract and function of the `register` workload (a blind put of one key). */
+export const REGISTER_OP = { contract: REGISTER_CONTRACT.name, fn: 'register' } as const;
+
 /**
- * `register`: put-only, the proof-registration shape. Each operation is asset-registry
- * `createAsset` with a new id (the contract checks that the id is free, so its read–write set
- * has one read of an absent key and one write), signed by identities of all four orgs in turn.
+ * The document hash the `register` workload registers as its n-th operation of run `tag`:
+ * SHA-256 of `bench:<tag>:<n>`, so hashes look random, never repeat within a run (nor, with
+ * distinct tags, across runs on one data dir), and are the same for the same tag.
+ *
+ * @example
+ * registerHash('t', 0) // 64 lowercase hex characters
+ */
+export function registerHash(tag: string, n: number): string {
+  return sha256Hex(utf8(`bench:${tag}:${n}`));
+}
+
+/**
+ * `register`: put-only, the proof-registration shape. Each operation is proof-registry
+ * `register` of a fresh document hash: one blind write (no read, so it never conflicts), no
+ * result and no event, signed by identities of all four orgs in turn.
  */
 function registerWorkload(opts: Readonly<WorkloadOptions>): Workload {
   const tag = opts.tag ?? newTag();
   let seq = 0;
-  const op = (id: string): BenchOp => ({
-    kind: 'submit',
-    identity: CLIENT_IDENTITIES[seq % CLIENT_IDENTITIES.length]!,
-    contract: 'asset-registry',
-    fn: 'createAsset',
-    args: { id, owner: 'bench', value: seq },
-    done: () => undefined,
-  });
+  const op = (): BenchOp => {
+    const n = seq++;
+    return {
+      kind: 'submit',
+      identity: CLIENT_IDENTITIES[n % CLIENT_IDENTITIES.length]!,
+      ...REGISTER_OP,
+      args: { hash: registerHash(tag, n) },
+      done: () => undefined,
+    };
+  };
   return {
     name: 'register',
-    contract: 'asset-registry',
+    contract: REGISTER_OP.contract,
     async setup(run) {
       // Warm-up: loads the contract in its worker and fills the identity caches.
-      const warm: BenchOp[] = [];
-      for (let i = 0; i < 16; i++) warm.push(op(`r-${tag}-warm-${seq++}`));
-      await run(warm, 'warm-up');
+      await run(
+        Array.from({ length: 16 }, () => op()),
+        'warm-up',
+      );
     },
-    next() {
-      const id = `r-${tag}-${seq}`;
-      const o = op(id);
-      seq++;
-      return o;
-    },
+    next: op,
   };
 }
 
