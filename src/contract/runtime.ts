@@ -246,6 +246,10 @@ export class ContractRuntime {
         filename: fileURLToPath(new URL(`./worker${ext}`, self)),
         minThreads: 1,
         maxThreads: this.#threads,
+        // A worker started under load stays a while: with piscina's default (0) it exits as soon
+        // as it is idle and the next burst pays for a new thread and its contract modules again,
+        // which more than doubled the CPU per transaction in the register benchmark.
+        idleTimeout: 60_000,
         // Calls carry an abort signal (their time budget), and piscina never gives a worker
         // running an abortable call a second one: one call per worker at a time.
         concurrentTasksPerWorker: 1,

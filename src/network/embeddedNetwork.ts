@@ -27,6 +27,8 @@ export interface EmbeddedNetworkOptions {
   readonly contractTimeoutMs?: number;
   /** Run contracts in this thread instead of the sandboxed worker pool (tests only). */
   readonly contractsInProcess?: boolean;
+  /** Most contract worker threads, shared by the peers (default: 2, 1 on one core). */
+  readonly contractThreads?: number;
   /** How often peers retry pulling private data they missed (ms); 0 only on `reconcilePrivateData`. */
   readonly reconcileIntervalMs?: number;
   /** Test hook: private data messages it returns false for are dropped (as if the peer were down). */
@@ -100,6 +102,7 @@ export class EmbeddedNetwork {
       contracts,
       ...(opts.contractTimeoutMs ? { timeoutMs: opts.contractTimeoutMs } : {}),
       ...(opts.contractsInProcess ? { inProcess: true } : {}),
+      ...(opts.contractThreads ? { threads: opts.contractThreads } : {}),
     });
     const executor = runtimeExecutor(runtime);
     for (const path of readInstalled(opts.dataDir)) runtime.install(path);

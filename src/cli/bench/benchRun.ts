@@ -42,6 +42,8 @@ export interface BenchOptions {
   readonly dataDir?: string;
   readonly hotKeyShare?: number;
   readonly readShare?: number;
+  /** Most contract worker threads of the network (default: the runtime's). */
+  readonly contractThreads?: number;
   /** Length of each P-256 calibration, per operation (ms; default 500, taken before and after the window). */
   readonly calibrationMs?: number;
   /** Called about 4 times a second during the measured window. */
@@ -241,7 +243,11 @@ export async function runBench(opts: Readonly<BenchOptions>): Promise<BenchResul
   const keep = opts.dataDir !== undefined;
   const dataDir = keep ? resolve(opts.dataDir!) : mkdtempSync(join(tmpdir(), 'consortia-bench-'));
   phase('starting the network');
-  const network = await EmbeddedNetwork.start({ dataDir, config: benchNetworkConfig() });
+  const network = await EmbeddedNetwork.start({
+    dataDir,
+    config: benchNetworkConfig(),
+    ...(opts.contractThreads !== undefined ? { contractThreads: opts.contractThreads } : {}),
+  });
   try {
     const gateway = new GatewayService({
       peers: network.peerHandles(),

@@ -25,6 +25,7 @@ interface BenchCliOptions {
   workers: string;
   hotKeys?: string;
   readShare?: string;
+  contractThreads?: string;
 }
 
 interface PeerBenchCliOptions {
@@ -61,6 +62,7 @@ export function registerBench(program: Command): void {
     .option('--data-dir <dir>', "keep the network's data here, for `consortia verify` (default: a temp dir)")
     .option('--hot-keys <share>', 'hot: share of writes that go to the hot keys (default 0.1)')
     .option('--read-share <share>', 'hot: share of operations that are reads (default 0.5)')
+    .option('--contract-threads <n>', 'most contract worker threads (default 2, 1 on one core)')
     .action(
       action(async (o: BenchCliOptions) => {
         if (!(WORKLOADS as readonly string[]).includes(o.workload)) {
@@ -73,6 +75,7 @@ export function registerBench(program: Command): void {
         const outstanding = num('--outstanding', o.outstanding);
         const hotKeyShare = num('--hot-keys', o.hotKeys);
         const readShare = num('--read-share', o.readShare);
+        const contractThreads = num('--contract-threads', o.contractThreads);
         const progress = new Progress('bench');
         const result = await runBench({
           workload: o.workload as WorkloadName,
@@ -83,6 +86,7 @@ export function registerBench(program: Command): void {
           ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
           ...(hotKeyShare !== undefined ? { hotKeyShare } : {}),
           ...(readShare !== undefined ? { readShare } : {}),
+          ...(contractThreads !== undefined ? { contractThreads } : {}),
           onPhase: (p) => progress.update(p),
           onProgress: (p) =>
             progress.update(
