@@ -28,6 +28,8 @@ import { type BenchOp, createWorkload, type WorkloadName } from './workloads.js'
 const CHANNEL = BENCH_CHANNEL;
 /** The peer whose stores are measured for bytes per transaction. */
 const DISK_PEER = { org: 'TelcoA', node: 'peer0' };
+/** Seconds of load before the measured window, by default. */
+export const DEFAULT_WARMUP_S = 5;
 
 export interface BenchOptions {
   readonly workload: WorkloadName;
@@ -44,6 +46,11 @@ export interface BenchOptions {
   readonly readShare?: number;
   /** Most contract worker threads of the network (default: the runtime's). */
   readonly contractThreads?: number;
+  /**
+   * Seconds of the same load before the measured window (default 5), not counted: a cold
+   * start (JIT, contract threads starting, first LMDB pages) is not the steady state.
+   */
+  readonly warmupS?: number;
   /** Length of each P-256 calibration, per operation (ms; default 500, taken before and after the window). */
   readonly calibrationMs?: number;
   /** Called about 4 times a second during the measured window. */
@@ -72,6 +79,8 @@ export interface BenchResult extends Omit<RecordedStats, 'timeSeries'> {
   readonly outstanding?: number;
   readonly workers: number;
   readonly durationS: number;
+  /** Seconds of the same load before the window, not counted. */
+  readonly warmupS: number;
   readonly options: { readonly hotKeyShare?: number; readonly readShare?: number };
   readonly startedAt: string;
   readonly machine: MachineInfo;
@@ -185,6 +194,8 @@ export function checkBenchOptions(o: Readonly<BenchOptions>): void {
     throw bad('--outstanding must be a positive integer');
   }
   if (!Number.isInteger(o.workers) || o.workers < 1) throw bad('--workers must be a positive integer');
+  if (o.warmupS !== undefined && !(o.warmupS >= 0 && Number.isFinite(o.warmupS)))
+    throw bad('--warmup must be 0 or a positive number of seconds');
   for (const [name, v] of [
     ['--hot-keys', o.hotKeyShare],
     ['--read-share', o.readShare],
@@ -290,9 +301,11 @@ export async function runBench(opts: Readonly<BenchOptions>): Promise<BenchResul
 
     phase('calibrating P-256');
     const cryptoBefore = calibrateCrypto(opts.calibrationMs);
-    phase('measuring');
+    const warmupMs = (opts.warmupS ?? DEFAULT_WARMUP_S) * 1000;
+    phase(warmupMs > 0 ? `warming up (${warmupMs / 1000} s, not measured)` : 'measuring');
     const durationMs = opts.durationS * 1000;
-    const startMs = performance.now();
+    const loadStartMs = performance.now();
+    const startMs = loadStartMs + warmupMs;
     const endMs = startMs + durationMs;
     const recorder = new BenchRecorder({ startMs, durationMs });
     const inFlight = new Set<Promise<void>>();
@@ -316,9 +329,14 @@ export async function runBench(opts: Readonly<BenchOptions>): Promise<BenchResul
       void p.finally(() => inFlight.delete(p));
       return p;
     };
-    const cpu0 = process.cpuUsage();
+    let cpu0 = process.cpuUsage();
+    const windowStarts = setTimeout(() => {
+      cpu0 = process.cpuUsage();
+      phase('measuring');
+    }, warmupMs);
     const progress = setInterval(() => {
       const now = performance.now();
+      if (now < startMs) return;
       opts.onProgress?.({
         elapsedS: Math.min(opts.durationS, (now - startMs) / 1000),
         durationS: opts.durationS,
@@ -347,7 +365,7 @@ export async function runBench(opts: Readonly<BenchOptions>): Promise<BenchResul
         }
       }
     } else {
-      const schedule = new RateSchedule({ rate: opts.rate!, workers: opts.workers, startMs });
+      const schedule = new RateSchedule({ rate: opts.rate!, workers: opts.workers, startMs: loadStartMs });
       const maxInFlight = Math.max(1000, Math.ceil(opts.rate! * 10));
       for (let w = 0; w < opts.workers; w++) {
         loops.push(
@@ -366,6 +384,7 @@ export async function runBench(opts: Readonly<BenchOptions>): Promise<BenchResul
       }
     }
     await Promise.all(loops);
+    clearTimeout(windowStarts);
     const remaining = endMs - performance.now();
     if (remaining > 0) await sleep(remaining);
     const cpu = process.cpuUsage(cpu0);
@@ -395,6 +414,7 @@ export async function runBench(opts: Readonly<BenchOptions>): Promise<BenchResul
       ...(mode === 'fixed-rate' ? { rate: opts.rate! } : { outstanding }),
       workers: opts.workers,
       durationS: opts.durationS,
+      warmupS: warmupMs / 1000,
       options: {
         ...(opts.workload === 'hot'
           ? { hotKeyShare: opts.hotKeyShare ?? 0.1, readShare: opts.readShare ?? 0.5 }

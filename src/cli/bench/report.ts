@@ -50,7 +50,10 @@ function codes(byCode: Readonly<Record<string, number>>): string {
 export function summaryRows(r: Readonly<BenchResult>): [string, string][] {
   const load = r.mode === 'fixed-rate' ? `fixed rate ${r.rate} tx/s` : `max rate, ${r.outstanding} in flight`;
   const rows: [string, string][] = [
-    ['workload', `${r.workload} on ${r.contract} (${load}, ${r.workers} workers, ${r.durationS} s)`],
+    [
+      'workload',
+      `${r.workload} on ${r.contract} (${load}, ${r.workers} workers, ${r.durationS} s after ${r.warmupS} s of warm-up)`,
+    ],
     ['committed valid', `${r.committed} (${r.committedTps} tx/s)`],
     ['invalid', `${r.invalid} (${codes(r.invalidByCode)})`],
     ['failed before commit', `${r.failed} (${codes(r.failedByCode)})`],

@@ -26,6 +26,7 @@ interface BenchCliOptions {
   hotKeys?: string;
   readShare?: string;
   contractThreads?: string;
+  warmup?: string;
 }
 
 interface PeerBenchCliOptions {
@@ -63,6 +64,7 @@ export function registerBench(program: Command): void {
     .option('--hot-keys <share>', 'hot: share of writes that go to the hot keys (default 0.1)')
     .option('--read-share <share>', 'hot: share of operations that are reads (default 0.5)')
     .option('--contract-threads <n>', 'most contract worker threads (default 2, 1 on one core)')
+    .option('--warmup <seconds>', 'the same load before the measured window, not counted', '5')
     .action(
       action(async (o: BenchCliOptions) => {
         if (!(WORKLOADS as readonly string[]).includes(o.workload)) {
@@ -76,6 +78,7 @@ export function registerBench(program: Command): void {
         const hotKeyShare = num('--hot-keys', o.hotKeys);
         const readShare = num('--read-share', o.readShare);
         const contractThreads = num('--contract-threads', o.contractThreads);
+        const warmupS = num('--warmup', o.warmup);
         const progress = new Progress('bench');
         const result = await runBench({
           workload: o.workload as WorkloadName,
@@ -87,6 +90,7 @@ export function registerBench(program: Command): void {
           ...(hotKeyShare !== undefined ? { hotKeyShare } : {}),
           ...(readShare !== undefined ? { readShare } : {}),
           ...(contractThreads !== undefined ? { contractThreads } : {}),
+          ...(warmupS !== undefined ? { warmupS } : {}),
           onPhase: (p) => progress.update(p),
           onProgress: (p) =>
             progress.update(
