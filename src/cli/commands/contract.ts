@@ -126,7 +126,7 @@ export function registerContract(program: Command): void {
           writeFileSync(o.out, `${JSON.stringify(file, null, 2)}\n`);
           process.stdout.write(`wrote ${o.out}: ${file.changes.join('; ')}\n`);
           process.stdout.write(
-            `next: each org admin approves with \`consortia config sign ${o.out} --as <Org>.admin\`; check with \`consortia contract approvals ${o.out}\`; commit with \`consortia config submit ${o.out} --as <Org>.admin\`\n`,
+            `next: each org admin approves with \`consortia config sign ${o.out} --as <Org>.admin\`; check with \`consortia contract approvals ${o.out} --as <Org>.admin\`; commit with \`consortia config submit ${o.out} --as <Org>.admin\`\n`,
           );
         },
       ),
