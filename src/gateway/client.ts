@@ -3,7 +3,6 @@ import type { Signer } from '../crypto/index.js';
 import type { BlockEvent } from '../peer/index.js';
 import {
   encodeEnvelope,
-  encodeIdentity,
   encodeSignedProposal,
   encodeTransactionPayload,
   newProposal,
@@ -11,6 +10,7 @@ import {
   ValidationCode,
   validationCodeName,
 } from '../protocol/index.js';
+import { CreatorIdentity, isUnknownCertificate } from './creatorIdentity.js';
 import { CommitError, CommitStatusError, EndorseError, SubmitError } from './errors.js';
 import type { GatewayService } from './gatewayService.js';
 import { decodeProposalResponse, fromResponseError, resultOf } from './responses.js';
@@ -26,6 +26,11 @@ export interface ConnectOptions {
   /** Signs with the client's private key, which never leaves the client. */
   readonly signer: Signer;
   readonly gateway: GatewayService;
+  /**
+   * Name the certificate by its hash once a transaction of this identity was committed on the
+   * channel (default true); false always sends the full certificate.
+   */
+  readonly identityByHash?: boolean;
 }
 
 export interface ProposalOptions {
@@ -57,11 +62,20 @@ export function connect(opts: Readonly<ConnectOptions>): Gateway {
 
 export class Gateway {
   readonly #opts: ConnectOptions;
-  readonly creator: Uint8Array;
+  readonly #identity: CreatorIdentity;
 
   constructor(opts: Readonly<ConnectOptions>) {
     this.#opts = opts;
-    this.creator = encodeIdentity(opts.identity.mspId, opts.identity.credentials);
+    this.#identity = new CreatorIdentity(
+      opts.identity.mspId,
+      opts.identity.credentials,
+      opts.identityByHash ?? true,
+    );
+  }
+
+  /** The client's identity with its full certificate. */
+  get creator(): Uint8Array {
+    return this.#identity.full;
   }
 
   get identity(): ClientIdentity {
@@ -70,16 +84,16 @@ export class Gateway {
 
   /** A channel. */
   network(channel: string): Network {
-    return new Network(channel, this.#opts, this.creator);
+    return new Network(channel, this.#opts, this.#identity);
   }
 }
 
 export class Network {
   readonly name: string;
   readonly #opts: ConnectOptions;
-  readonly #creator: Uint8Array;
+  readonly #creator: CreatorIdentity;
 
-  constructor(name: string, opts: ConnectOptions, creator: Uint8Array) {
+  constructor(name: string, opts: ConnectOptions, creator: CreatorIdentity) {
     this.name = name;
     this.#opts = opts;
     this.#creator = creator;
@@ -125,9 +139,9 @@ export class Contract {
   readonly channel: string;
   readonly name: string;
   readonly #opts: ConnectOptions;
-  readonly #creator: Uint8Array;
+  readonly #creator: CreatorIdentity;
 
-  constructor(channel: string, name: string, opts: ConnectOptions, creator: Uint8Array) {
+  constructor(channel: string, name: string, opts: ConnectOptions, creator: CreatorIdentity) {
     this.channel = channel;
     this.name = name;
     this.#opts = opts;
@@ -142,6 +156,10 @@ export class Contract {
    * await contract.submit('transferAsset', { arguments: { id: 'a1', newOwner: 'Bob' } });
    */
   async submit<T = unknown>(fn: string, opts: ProposalOptions = {}): Promise<SubmitResult<T>> {
+    return this.#sendingFullOnRefusal(() => this.#submitOnce<T>(fn, opts));
+  }
+
+  async #submitOnce<T>(fn: string, opts: ProposalOptions): Promise<SubmitResult<T>> {
     const proposal = this.newProposal(fn, opts);
     const tx = await proposal.endorse(await this.#opts.signer(proposal.bytes));
     const commit = await tx.submit(await this.#opts.signer(tx.bytes));
@@ -168,6 +186,25 @@ export class Contract {
    * const asset = await contract.evaluate('readAsset', { arguments: { id: 'a1' } });
    */
   async evaluate<T = unknown>(fn: string, opts: ProposalOptions = {}): Promise<T> {
+    return this.#sendingFullOnRefusal(() => this.#evaluateOnce<T>(fn, opts));
+  }
+
+  /**
+   * Runs `attempt`; when it used the certificate's hash and a node did not know it (a peer or
+   * orderer that lags), runs it once more with the full certificate.
+   */
+  async #sendingFullOnRefusal<T>(attempt: () => Promise<T>): Promise<T> {
+    const usedHash = this.#creator.for(this.channel) !== this.#creator.full;
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!usedHash || !isUnknownCertificate(err)) throw err;
+      this.#creator.forget(this.channel);
+      return attempt();
+    }
+  }
+
+  async #evaluateOnce<T>(fn: string, opts: ProposalOptions): Promise<T> {
     const proposal = this.newProposal(fn, opts);
     const signed = encodeSignedProposal(
       proposal.bytes,
@@ -185,15 +222,17 @@ export class Contract {
    * `transaction.bytes`, `submit(signature)`, and `status()`.
    */
   newProposal(fn: string, opts: ProposalOptions = {}): Proposal {
+    const creator = this.#creator.for(this.channel);
     const { bytes, txId } = newProposal({
       channel: this.channel,
       contract: this.name,
       fn,
       args: opts.arguments ?? {},
-      creator: this.#creator,
+      creator,
       ...(opts.transient ? { transient: opts.transient } : {}),
     });
-    return new Proposal(this, bytes, txId, opts.transient, this.#opts);
+    const committed = () => this.#creator.committed(this.channel, creator);
+    return new Proposal(this, bytes, txId, opts.transient, this.#opts, committed);
   }
 }
 
@@ -203,6 +242,7 @@ export class Proposal {
   readonly #contract: Contract;
   readonly #transient: TransientMap | undefined;
   readonly #opts: ConnectOptions;
+  readonly #committed: () => void;
 
   constructor(
     contract: Contract,
@@ -210,12 +250,14 @@ export class Proposal {
     txId: string,
     transient: TransientMap | undefined,
     opts: ConnectOptions,
+    committed: () => void = () => undefined,
   ) {
     this.#contract = contract;
     this.bytes = bytes;
     this.transactionId = txId;
     this.#transient = transient;
     this.#opts = opts;
+    this.#committed = committed;
   }
 
   /** Collects endorsements and checks that they agree; returns the transaction to sign. */
@@ -263,6 +305,7 @@ export class Proposal {
       resultOf(first.response.payload),
       this.transactionId,
       this.#opts,
+      this.#committed,
     );
   }
 }
@@ -273,13 +316,22 @@ export class Transaction {
   readonly transactionId: string;
   readonly #contract: Contract;
   readonly #opts: ConnectOptions;
+  readonly #committed: () => void;
 
-  constructor(contract: Contract, bytes: Uint8Array, result: unknown, txId: string, opts: ConnectOptions) {
+  constructor(
+    contract: Contract,
+    bytes: Uint8Array,
+    result: unknown,
+    txId: string,
+    opts: ConnectOptions,
+    committed: () => void = () => undefined,
+  ) {
     this.#contract = contract;
     this.bytes = bytes;
     this.result = result;
     this.transactionId = txId;
     this.#opts = opts;
+    this.#committed = committed;
   }
 
   /** Sends the signed transaction to the ordering service. */
@@ -291,7 +343,7 @@ export class Transaction {
       const e = toConsortiaError(err);
       throw new SubmitError(e.code, e.message, this.transactionId, e.detail);
     }
-    return new Commit(this.#contract.channel, this.transactionId, this.#opts);
+    return new Commit(this.#contract.channel, this.transactionId, this.#opts, this.#committed);
   }
 }
 
@@ -299,11 +351,13 @@ export class Commit {
   readonly transactionId: string;
   readonly #channel: string;
   readonly #opts: ConnectOptions;
+  readonly #committed: () => void;
 
-  constructor(channel: string, txId: string, opts: ConnectOptions) {
+  constructor(channel: string, txId: string, opts: ConnectOptions, committed: () => void = () => undefined) {
     this.#channel = channel;
     this.transactionId = txId;
     this.#opts = opts;
+    this.#committed = committed;
   }
 
   /** Waits for the commit and returns its block and validation code. */
@@ -317,6 +371,8 @@ export class Commit {
         this.#opts.identity.mspId,
         timeoutMs,
       );
+      // Committed, valid or not: the block carried the certificate, so later proposals name it by hash.
+      this.#committed();
       return {
         blockNumber: s.blockNumber,
         validationCode: s.validationCode,

@@ -23,6 +23,12 @@ const META_CHANNEL = Buffer.from('channel');
 const META_FORMAT = Buffer.from('format');
 const META_SAVEPOINT = Buffer.from('savepoint');
 const META_CONFIG = Buffer.from('config');
+/** Certificates by SHA-256: `cert:` + 32 bytes → DER (in meta, so old ledger files need no new table). */
+const META_CERT_PREFIX = Buffer.from('cert:');
+
+function certKey(hash: Uint8Array): Buffer {
+  return Buffer.concat([META_CERT_PREFIX, hash]);
+}
 const HISTORY_WRITE = Buffer.of(0);
 const HISTORY_DELETE = Buffer.of(1);
 
@@ -174,6 +180,13 @@ export class IndexStore {
     return b === undefined ? undefined : new Uint8Array(b);
   }
 
+  /** A certificate a committed block carried in full, by its SHA-256. */
+  certificate(hash: Uint8Array): Uint8Array | undefined {
+    if (hash.byteLength !== 32) return undefined;
+    const b = this.meta.getBinary(certKey(hash));
+    return b === undefined ? undefined : new Uint8Array(b);
+  }
+
   blockLocation(n: number): BlockLocation | undefined {
     const b = this.blockIndex.getBinary(u64Key(n));
     return b === undefined ? undefined : decodeBlockLocation(b);
@@ -215,6 +228,10 @@ export class IndexStore {
       }
     }
     if (p.config !== undefined) this.meta.putSync(META_CONFIG, asBuffer(p.config));
+    for (const [hash, der] of p.certificates) {
+      const key = certKey(Buffer.from(hash, 'hex'));
+      if (!this.meta.doesExist(key)) this.meta.putSync(key, asBuffer(der));
+    }
     this.blockIndex.putSync(u64Key(p.number), encodeBlockLocation(loc));
     this.meta.putSync(META_SAVEPOINT, u64Key(p.number));
   }

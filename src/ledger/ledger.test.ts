@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromUtf8, isConsortiaError, utf8 } from '../common/index.js';
+import { sha256 } from '../crypto/index.js';
 import { decodeChannelConfig, parseBlock, parseEnvelope, ValidationCode } from '../protocol/index.js';
 import { Ledger, LedgerErrorCodes, MAX_STATE_KEY_BYTES } from './index.js';
 import { TestChain } from './testBlocks.js';
@@ -68,6 +69,27 @@ describe('Ledger commit and state', () => {
     expect(stored.validationCodes).toEqual(Uint8Array.from([0, 0]));
     expect(ledger.getBlock(1)).toBeUndefined();
     expect(ledger.getBlock(-1)).toBeUndefined();
+  });
+
+  it('registers the certificates a committed block carries in full, by SHA-256, and keeps them', async () => {
+    const dir = tmpDir();
+    const ledger = await newLedger(dir);
+    const cert = utf8('not-a-real-certificate'); // what TestChain's identities carry
+    const hash = sha256(cert);
+    expect(ledger.getCertificate(hash)).toBeUndefined();
+    const { block } = new TestChain().next([{ writes: [{ key: 'k', value: 'v' }] }]);
+    // Registration does not depend on validity: an invalid transaction's certificate counts too.
+    await ledger.commitBlock({
+      ...block,
+      validationCodes: Uint8Array.from([ValidationCode.MVCC_READ_CONFLICT]),
+    });
+    expect(ledger.getCertificate(hash)).toEqual(cert);
+    expect(ledger.getCertificate(sha256(utf8('other')))).toBeUndefined();
+    expect(ledger.getCertificate(new Uint8Array(5))).toBeUndefined();
+    await ledger.close();
+    open.splice(open.indexOf(ledger), 1);
+    const again = await newLedger(dir);
+    expect(again.getCertificate(hash)).toEqual(cert);
   });
 
   it('applies only valid transactions but indexes every tx id with its code', async () => {

@@ -276,6 +276,18 @@ export class Ledger implements StateReader {
   }
 
   /**
+   * A certificate some committed block carried in full (as a creator or endorser), by its
+   * SHA-256; identities may name it by hash from the next block on (decision 0007).
+   *
+   * @example
+   * const der = ledger.getCertificate(identity.certHash);
+   */
+  getCertificate(hash: Uint8Array): Uint8Array | undefined {
+    this.#assertOpen();
+    return this.#index.certificate(hash);
+  }
+
+  /**
    * Bytes of the latest valid channel config (the genesis one included).
    *
    * @example

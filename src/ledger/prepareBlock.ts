@@ -1,5 +1,12 @@
 import { bytesEqual, ConsortiaError, isConsortiaError } from '../common/index.js';
-import { type ParsedBlock, type ParsedTx, parseEnvelope, ValidationCode } from '../protocol/index.js';
+import { sha256 } from '../crypto/index.js';
+import {
+  decodeIdentity,
+  type ParsedBlock,
+  type ParsedTx,
+  parseEnvelope,
+  ValidationCode,
+} from '../protocol/index.js';
 import { LedgerErrorCodes } from './errors.js';
 import { stateKey, txIdKey } from './keys.js';
 import { PrivateBatch } from './privateBatch.js';
@@ -34,6 +41,24 @@ export interface PreparedBlock {
   readonly config: Uint8Array | undefined;
   /** Hashed writes of private data collections (and, once staged, member peers' values). */
   readonly private: PrivateBatch;
+  /**
+   * Certificates the block carries in full (creators and endorsers of every transaction that
+   * parses, valid or not), by SHA-256: from the next block on, identities may name them by hash.
+   */
+  readonly certificates: ReadonlyMap<string, Uint8Array>;
+}
+
+/** Adds the certificate of identity bytes that carry one in full. */
+function collectCertificate(out: Map<string, Uint8Array>, identityBytes: Uint8Array): void {
+  let cert: Uint8Array;
+  try {
+    cert = decodeIdentity(identityBytes).cert;
+  } catch {
+    return;
+  }
+  if (cert.byteLength === 0) return;
+  const hash = Buffer.from(sha256(cert)).toString('hex');
+  if (!out.has(hash)) out.set(hash, cert);
 }
 
 function txAt(
@@ -96,9 +121,12 @@ export function prepareBlock(block: ParsedBlock, txs?: readonly (ParsedTx | unde
   const txIds: TxIdEntry[] = [];
   let config: Uint8Array | undefined;
   const pvt = new PrivateBatch();
+  const certificates = new Map<string, Uint8Array>();
   for (let i = 0; i < block.envelopes.length; i++) {
     const tx = txAt(block, txs, i);
     if (tx === undefined) continue;
+    collectCertificate(certificates, tx.creatorBytes);
+    if (tx.type === 'endorser') for (const e of tx.endorsements) collectCertificate(certificates, e.endorser);
     const code = codes[i]!;
     txIds.push({ key: txIdKey(tx.txId), tx: i, code });
     if (code !== ValidationCode.VALID) continue;
@@ -120,5 +148,14 @@ export function prepareBlock(block: ParsedBlock, txs?: readonly (ParsedTx | unde
       if (ns.collections.length > 0) pvt.add(i, ns);
     }
   }
-  return { number: block.number, hash: block.hash, writes, policies, txIds, config, private: pvt };
+  return {
+    number: block.number,
+    hash: block.hash,
+    writes,
+    policies,
+    txIds,
+    config,
+    private: pvt,
+    certificates,
+  };
 }

@@ -45,6 +45,7 @@ export function localPeerHandle(peer: Peer): PeerHandle {
     channels: () => peer.channels(),
     height: (ch) => peer.height(ch),
     getBlock: (ch, n) => peer.ledger(ch).getBlock(n),
+    getCertificate: (ch, hash) => peer.ledger(ch).getCertificate(hash),
     txStatus: (ch, txId) => peer.txStatus(ch, txId),
     waitForTx: (ch, txId, signal) => peer.events.waitForTx(ch, txId, signal),
     onBlock: (l) => peer.events.onBlock(l),

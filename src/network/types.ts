@@ -13,6 +13,8 @@ export interface PeerHandle {
   channels(): string[];
   height(channel: string): number;
   getBlock(channel: string, n: number): Uint8Array | undefined;
+  /** A certificate a committed block carried in full, by SHA-256 (where the peer's ledger is at hand). */
+  getCertificate?(channel: string, hash: Uint8Array): Uint8Array | undefined;
   txStatus(channel: string, txId: string): TxStatus | undefined;
   waitForTx(
     channel: string,

@@ -1,4 +1,4 @@
-import { ConsortiaError } from '../common/index.js';
+import { ConsortiaError, isConsortiaError } from '../common/index.js';
 import { verifyBytes } from '../crypto/index.js';
 import type { ValidatedIdentity } from '../identity/index.js';
 import { type ChannelContext, toPolicySigner, validateConfigTx } from '../peer/index.js';
@@ -50,6 +50,7 @@ export async function checkEnvelope(
     throw new ConsortiaError(
       'BAD_CREATOR',
       `the envelope creator is not a valid member: ${(err as Error).message}`,
+      { reason: isConsortiaError(err) ? err.code : 'BAD_CREATOR' },
     );
   }
   if (!verifyBytes(creator.publicKey, tx.payloadBytes, tx.signature)) {

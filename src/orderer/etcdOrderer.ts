@@ -103,7 +103,9 @@ export class EtcdOrderer {
     try {
       if (ledger.height === 0)
         await ledger.commitBlock({ ...genesis, validationCodes: new Uint8Array(genesis.envelopes.length) });
-      const context = await ChannelContext.fromConfig(decodeChannelConfig(ledger.getChannelConfig()!));
+      const context = (
+        await ChannelContext.fromConfig(decodeChannelConfig(ledger.getChannelConfig()!))
+      ).useCertificates((hash) => ledger.getCertificate(hash));
       if (context.config.ordering.type !== 'etcd') {
         throw new ConsortiaError(
           EtcdOrdererErrorCodes.INVALID_CONFIG,

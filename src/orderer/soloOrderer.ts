@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConsortiaError } from '../common/index.js';
+import { ConsortiaError, isConsortiaError } from '../common/index.js';
 import type { Signer } from '../crypto/index.js';
 import { Ledger } from '../ledger/index.js';
 import { ChannelContext, sharedSignatureVerifier, toPolicySigner, validateConfigTx } from '../peer/index.js';
@@ -65,7 +65,9 @@ export class SoloOrderer {
     });
     if (ledger.height === 0)
       await ledger.commitBlock({ ...genesis, validationCodes: new Uint8Array(genesis.envelopes.length) });
-    const context = await ChannelContext.fromConfig(decodeChannelConfig(ledger.getChannelConfig()!));
+    const context = (
+      await ChannelContext.fromConfig(decodeChannelConfig(ledger.getChannelConfig()!))
+    ).useCertificates((hash) => ledger.getCertificate(hash));
     const last = parseBlock(ledger.getBlock(ledger.height - 1)!);
     this.#channels.set(genesis.channel, {
       context,
@@ -127,6 +129,7 @@ export class SoloOrderer {
       throw new ConsortiaError(
         'BAD_CREATOR',
         `the envelope creator is not a valid member: ${(err as Error).message}`,
+        { reason: isConsortiaError(err) ? err.code : 'BAD_CREATOR' },
       );
     }
     const signed = await sharedSignatureVerifier().verify({

@@ -1,5 +1,5 @@
-import { ConsortiaError, fromBase64 } from '../common/index.js';
-import { verifyBytes } from '../crypto/index.js';
+import { bytesEqual, ConsortiaError, fromBase64 } from '../common/index.js';
+import { sha256, verifyBytes } from '../crypto/index.js';
 import { Msp, MspManager, type Role, type ValidatedIdentity } from '../identity/index.js';
 import {
   evaluatePolicy,
@@ -17,6 +17,16 @@ import {
 } from '../protocol/index.js';
 
 export type ChannelPolicyName = keyof ChannelConfig['policies'];
+
+/**
+ * Looks up a certificate that a committed block of the channel carried in full, by its
+ * SHA-256 (usually the node's ledger). It must only know blocks already committed: validation
+ * of block n then sees exactly the certificates of blocks before n on every node.
+ */
+export type CertificateSource = (hash: Uint8Array) => Uint8Array | undefined;
+
+/** An identity named by a hash no committed block has carried (yet): never memoised. */
+class UnknownCertificateHash extends ConsortiaError {}
 
 export interface ContractEntry {
   readonly definition: ContractDefinition;
@@ -44,6 +54,7 @@ export class ChannelContext {
    */
   #decisionsAt = Number.NaN;
   readonly #decisions = new Map<string, ValidatedIdentity | { readonly error: unknown }>();
+  #certificates: CertificateSource | undefined;
 
   private constructor(config: ChannelConfig, msps: MspManager) {
     this.config = config;
@@ -92,6 +103,22 @@ export class ChannelContext {
     return this.config.channel;
   }
 
+  /**
+   * Lets identities that name their certificate by hash resolve through `source` (see
+   * {@link CertificateSource}). Contexts built from this one by {@link withConfig} keep it.
+   */
+  useCertificates(source: CertificateSource): this {
+    this.#certificates = source;
+    return this;
+  }
+
+  /** The context of the next configuration of the channel, with the same certificate source. */
+  async withConfig(config: ChannelConfig): Promise<ChannelContext> {
+    const next = await ChannelContext.fromConfig(config);
+    if (this.#certificates) next.useCertificates(this.#certificates);
+    return next;
+  }
+
   get sequence(): number {
     return this.config.sequence;
   }
@@ -135,7 +162,8 @@ export class ChannelContext {
       this.#decisions.set(decisionKey, id);
       return id;
     } catch (error) {
-      this.#decisions.set(decisionKey, { error });
+      // A hash not known yet may be known once the block before commits: decide it again then.
+      if (!(error instanceof UnknownCertificateHash)) this.#decisions.set(decisionKey, { error });
       throw error;
     }
   }
@@ -149,16 +177,19 @@ export class ChannelContext {
     let id = this.#identityCache.get(key);
     if (!id) {
       const decoded = decodeIdentity(identityBytes);
-      if (decoded.cert.byteLength === 0) {
-        throw new ConsortiaError(
-          'UNKNOWN_IDENTITY',
-          'identities must carry their certificate on this channel',
-          {
-            mspId: decoded.mspId,
-          },
-        );
+      let cert = decoded.cert;
+      if (cert.byteLength === 0) {
+        const found = this.#certificates?.(decoded.certHash);
+        if (found === undefined || !bytesEqual(sha256(found), decoded.certHash)) {
+          throw new UnknownCertificateHash(
+            'UNKNOWN_IDENTITY',
+            `no committed block of channel ${this.channel} carries the certificate this ${decoded.mspId} identity names by hash; send the full certificate`,
+            { mspId: decoded.mspId },
+          );
+        }
+        cert = found;
       }
-      id = { mspId: decoded.mspId, cert: decoded.cert };
+      id = { mspId: decoded.mspId, cert };
       if (this.#identityCache.size > 50_000) this.#identityCache.clear();
       this.#identityCache.set(key, id);
     }

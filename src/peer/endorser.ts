@@ -65,6 +65,11 @@ export interface EndorserChannel {
 
 export interface EndorserOptions {
   readonly identityBytes: Uint8Array;
+  /**
+   * The same identity naming its certificate by hash, and that hash: endorsements use it on a
+   * channel once a committed block of it carried the full certificate (decision 0007).
+   */
+  readonly identityByHash?: { readonly bytes: Uint8Array; readonly certHash: Uint8Array };
   readonly signer: Signer;
   readonly executor: ContractExecutor;
   readonly channel: (name: string) => EndorserChannel | undefined;
@@ -188,7 +193,11 @@ export class Endorser {
         payload: resultBytes,
         contractVersion: contract.definition.version,
       });
-      const endorser = this.#opts.identityBytes;
+      const byHash = this.#opts.identityByHash;
+      const endorser =
+        byHash && ledger.getCertificate(byHash.certHash) !== undefined
+          ? byHash.bytes
+          : this.#opts.identityBytes;
       const sig = await this.#opts.signer(endorsementSigningBytes(payload, endorser));
       return encodeProposalResponse(
         { status: 200, message: 'OK', payload: resultBytes },

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ConsortiaError, fromUtf8 } from '../common/index.js';
-import type { Signer } from '../crypto/index.js';
+import { type Signer, sha256 } from '../crypto/index.js';
 import { Ledger } from '../ledger/index.js';
 import {
   decodeChannelConfig,
@@ -94,6 +94,10 @@ export class Peer {
     this.#endorser = new Endorser({
       privateData: this.#private,
       identityBytes: this.identityBytes,
+      identityByHash: {
+        bytes: encodeIdentity(opts.mspId, opts.certDer, true),
+        certHash: sha256(opts.certDer),
+      },
       signer: opts.signer,
       executor: opts.executor,
       channel: (name) => this.#channels.get(name),
@@ -137,7 +141,9 @@ export class Peer {
         'LEDGER_CORRUPT',
         `channel ${genesis.channel} has no configuration in its ledger`,
       );
-    const context = await ChannelContext.fromConfig(decodeChannelConfig(configBytes));
+    const context = (await ChannelContext.fromConfig(decodeChannelConfig(configBytes))).useCertificates(
+      (hash) => ledger.getCertificate(hash),
+    );
     this.#channels.set(genesis.channel, { context, ledger, queue: Promise.resolve(), waiting: [] });
     this.#reconciler.wake();
   }

@@ -10,7 +10,7 @@ import {
   decodeConfigHeader,
   type ParsedConfigTx,
 } from '../protocol/index.js';
-import { ChannelContext, toPolicySigner } from './channelContext.js';
+import { type ChannelContext, toPolicySigner } from './channelContext.js';
 
 /**
  * The policy a config update must satisfy. A change confined to one org's own definition (for
@@ -136,5 +136,5 @@ export async function validateConfigTx(
       },
     );
   }
-  return ChannelContext.fromConfig(next);
+  return ctx.withConfig(next);
 }

@@ -87,6 +87,8 @@ export async function verifyLedger(opts: Readonly<VerifyLedgerOptions>): Promise
           const tx = parseEnvelope(block.envelopes[0] ?? new Uint8Array());
           if (tx.type !== 'config') throw failAt(rec.file, 0, 'the genesis block holds no channel config');
           ctx = await ChannelContext.fromConfig(decodeChannelConfig(tx.config.config));
+          // Identities that name a certificate by hash resolve from the blocks replayed so far.
+          if (replay) ctx.useCertificates((hash) => replay.getCertificate(hash));
         }
         try {
           ctx!.verifyBlockSignatures(block);

@@ -1,6 +1,9 @@
-import { ConsortiaError } from '../../common/index.js';
+import { ConsortiaError, toHex } from '../../common/index.js';
+import { sha256Hex } from '../../crypto/index.js';
 import {
+  decodeIdentity,
   envelopeInclusionPath,
+  type ParsedEndorserTx,
   type ParsedBlock,
   parseBlock,
   parseEnvelope,
@@ -22,6 +25,11 @@ export interface ProofBlockSource {
   locate(txId: string): { blockNumber: number; txIndex: number; validationCode: number } | undefined;
   /** The stored bytes of block `n` (with validation codes), or undefined. */
   block(n: number): Uint8Array | undefined;
+  /**
+   * A certificate a committed block carried in full, by SHA-256 (the peer's ledger). Without
+   * it, the export looks for the certificate in the blocks before the transaction's.
+   */
+  certificate?(hash: Uint8Array): Uint8Array | undefined;
 }
 
 /** Options of {@link exportProofBundle}. */
@@ -52,6 +60,49 @@ function anchor(block: ParsedBlock, txIndex: number): AnchoredTransaction {
     blockHeader: block.headerBytes,
     blockSignatures: block.signatures.map((s) => ({ signer: s.signer, signature: s.signature })),
   };
+}
+
+/** The full certificate of every identity in `tx` that names its certificate by hash. */
+function certificatesNamedByHash(
+  source: ProofBlockSource,
+  tx: ParsedEndorserTx,
+  blockNumber: number,
+): Uint8Array[] {
+  const wanted = new Map<string, Uint8Array>();
+  for (const bytes of [tx.creatorBytes, ...tx.endorsements.map((e) => e.endorser)]) {
+    const id = decodeIdentity(bytes);
+    if (id.cert.byteLength === 0) wanted.set(toHex(id.certHash), id.certHash);
+  }
+  const found = new Map<string, Uint8Array>();
+  for (const [hex, hash] of wanted) {
+    const cert = source.certificate?.(hash);
+    if (cert !== undefined && sha256Hex(cert) === hex) found.set(hex, cert);
+  }
+  // A source without a certificate index: the blocks before carried each certificate in full.
+  for (let n = blockNumber - 1; n >= 0 && found.size < wanted.size; n--) {
+    for (const envelope of readBlock(source, n).envelopes) {
+      let parsed: ReturnType<typeof parseEnvelope>;
+      try {
+        parsed = parseEnvelope(envelope);
+      } catch {
+        continue;
+      }
+      const ids = [parsed.creatorBytes, ...(parsed.type === 'endorser' ? parsed.endorsements.map((e) => e.endorser) : [])];
+      for (const bytes of ids) {
+        const cert = decodeIdentity(bytes).cert;
+        if (cert.byteLength === 0) continue;
+        const hex = sha256Hex(cert);
+        if (wanted.has(hex)) found.set(hex, cert);
+      }
+    }
+  }
+  if (found.size < wanted.size) {
+    throw new ConsortiaError(
+      ProofErrorCodes.PROOF_NOT_EXPORTABLE,
+      `${source.label} cannot find a certificate the transaction names by hash; its ledger is incomplete`,
+    );
+  }
+  return [...found.values()];
 }
 
 /**
@@ -124,13 +175,15 @@ export function exportProofBundle(
   }
   const block = readBlock(source, loc.blockNumber);
   const transaction = anchor(block, loc.txIndex);
-  if (parseEnvelope(transaction.envelope).type !== 'endorser') {
+  const parsed = parseEnvelope(transaction.envelope);
+  if (parsed.type !== 'endorser') {
     throw new ConsortiaError(
       ProofErrorCodes.PROOF_NOT_EXPORTABLE,
       `transaction ${id} is a channel configuration; only contract transactions are exported as proofs`,
       { txId: id },
     );
   }
+  const certificates = certificatesNamedByHash(source, parsed, loc.blockNumber);
   return {
     format: PROOF_BUNDLE_FORMAT,
     channel: source.channel,
@@ -139,5 +192,6 @@ export function exportProofBundle(
     exportedFrom: source.label,
     transaction,
     configuration: configurationBefore(source, loc.blockNumber, loc.txIndex),
+    ...(certificates.length > 0 ? { certificates } : {}),
   };
 }

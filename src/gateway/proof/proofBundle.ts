@@ -50,6 +50,11 @@ export interface ProofBundle {
   readonly exportedFrom: string;
   readonly transaction: AnchoredTransaction;
   readonly configuration: AnchoredTransaction;
+  /**
+   * Certificates (DER) the transaction names by SHA-256 instead of carrying them (decision
+   * 0007); absent from bundles whose identities all carry their certificates.
+   */
+  readonly certificates?: readonly Uint8Array[];
 }
 
 const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -76,6 +81,7 @@ const bundleSchema = z.object({
   exportedFrom: z.string(),
   transaction: anchorSchema,
   configuration: anchorSchema,
+  certificates: z.array(z.string()).max(64).optional(),
 });
 
 type AnchorJson = z.infer<typeof anchorSchema>;
@@ -148,6 +154,7 @@ export function proofBundleToJson(bundle: ProofBundle): Record<string, unknown> 
     exportedFrom: bundle.exportedFrom,
     transaction: anchorToJson(bundle.transaction),
     configuration: anchorToJson(bundle.configuration),
+    ...(bundle.certificates?.length ? { certificates: bundle.certificates.map((c) => toBase64(c)) } : {}),
   };
 }
 
@@ -216,5 +223,6 @@ export function parseProofBundle(input: string | unknown): ProofBundle {
     exportedFrom: j.exportedFrom,
     transaction: anchorFromJson(j.transaction, 'transaction'),
     configuration: anchorFromJson(j.configuration, 'configuration'),
+    ...(j.certificates ? { certificates: j.certificates.map((c, i) => b64(c, `certificates[${i}]`)) } : {}),
   };
 }

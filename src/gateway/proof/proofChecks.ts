@@ -169,7 +169,7 @@ export async function checkConfiguration(
       `the channel configuration does not decode: ${toConsortiaError(err).message}`,
     );
   }
-  const trust = await ProofTrust.fromConfig(config);
+  const trust = (await ProofTrust.fromConfig(config)).addCertificates(bundle.certificates ?? []);
   // Pinned roots are checked before anything relies on them, so a forged configuration is named as such.
   checkPins(trust, new Set([...ordererOrgsOf(a), ...ordererOrgsOf(bundle.transaction)]), pins);
   checkOrderers(trust, a, header, what, warnings);

@@ -19,6 +19,7 @@ export function peerProofSource(peer: PeerHandle, channel: string): ProofBlockSo
     label: peer.id,
     locate: (txId) => peer.txStatus(channel, txId),
     block: (n) => peer.getBlock(channel, n),
+    ...(peer.getCertificate ? { certificate: (hash: Uint8Array) => peer.getCertificate!(channel, hash) } : {}),
   };
 }
 
@@ -92,6 +93,7 @@ export async function openDataDirProofSource(
     label: chosen.label,
     locate: (txId) => ledger.getTxLocation(txId),
     block: (n) => ledger.getBlock(n),
+    certificate: (hash) => ledger.getCertificate(hash),
     close: () => ledger.close(),
   };
 }

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { ConsortiaError, fromBase64, toConsortiaError } from '../../common/index.js';
+import { ConsortiaError, fromBase64, toConsortiaError, toHex } from '../../common/index.js';
 import { sha256Hex } from '../../crypto/index.js';
 import { Msp, type Role, type ValidatedIdentity } from '../../identity/index.js';
 import { type ChannelConfig, decodeIdentity } from '../../protocol/index.js';
@@ -29,6 +29,8 @@ export interface ResolvedIdentity {
 export class ProofTrust {
   readonly config: ChannelConfig;
   readonly #msps: ReadonlyMap<string, Msp>;
+  /** Certificates the bundle carries for identities named by hash, by hex SHA-256. */
+  readonly #certificates = new Map<string, Uint8Array>();
 
   private constructor(config: ChannelConfig, msps: ReadonlyMap<string, Msp>) {
     this.config = config;
@@ -65,6 +67,18 @@ export class ProofTrust {
     return new ProofTrust(config, msps);
   }
 
+  /**
+   * Adds certificates that identities may name by SHA-256 (a bundle's `certificates`); a hash
+   * is computed here, so a certificate cannot stand in for another.
+   *
+   * @example
+   * trust.addCertificates(bundle.certificates ?? []);
+   */
+  addCertificates(certs: readonly Uint8Array[]): this {
+    for (const c of certs) this.#certificates.set(sha256Hex(c), c);
+    return this;
+  }
+
   get appOrgs(): string[] {
     return this.config.orgs.map((o) => o.mspId);
   }
@@ -82,10 +96,11 @@ export class ProofTrust {
    */
   resolve(identityBytes: Uint8Array, at: Date, role?: Role): ResolvedIdentity {
     const id = decodeIdentity(identityBytes);
-    if (id.cert.byteLength === 0) {
+    const cert = id.cert.byteLength > 0 ? id.cert : this.#certificates.get(toHex(id.certHash));
+    if (cert === undefined) {
       throw new ConsortiaError(
         'UNKNOWN_IDENTITY',
-        `an identity of ${id.mspId} carries only its certificate hash; a proof needs the certificate itself`,
+        `an identity of ${id.mspId} names its certificate by hash and the bundle does not carry that certificate`,
         { mspId: id.mspId },
       );
     }
@@ -95,7 +110,7 @@ export class ProofTrust {
         mspId: id.mspId,
       });
     }
-    return { identity: msp.validate(id.cert, role === undefined ? { at } : { at, role }), certDer: id.cert };
+    return { identity: msp.validate(cert, role === undefined ? { at } : { at, role }), certDer: cert };
   }
 
   /**
