@@ -3,8 +3,8 @@ import { sha256Hex } from '../../crypto/index.js';
 import {
   decodeIdentity,
   envelopeInclusionPath,
-  type ParsedEndorserTx,
   type ParsedBlock,
+  type ParsedEndorserTx,
   parseBlock,
   parseEnvelope,
   ValidationCode,
@@ -87,7 +87,10 @@ function certificatesNamedByHash(
       } catch {
         continue;
       }
-      const ids = [parsed.creatorBytes, ...(parsed.type === 'endorser' ? parsed.endorsements.map((e) => e.endorser) : [])];
+      const ids = [
+        parsed.creatorBytes,
+        ...(parsed.type === 'endorser' ? parsed.endorsements.map((e) => e.endorser) : []),
+      ];
       for (const bytes of ids) {
         const cert = decodeIdentity(bytes).cert;
         if (cert.byteLength === 0) continue;

@@ -19,7 +19,9 @@ export function peerProofSource(peer: PeerHandle, channel: string): ProofBlockSo
     label: peer.id,
     locate: (txId) => peer.txStatus(channel, txId),
     block: (n) => peer.getBlock(channel, n),
-    ...(peer.getCertificate ? { certificate: (hash: Uint8Array) => peer.getCertificate!(channel, hash) } : {}),
+    ...(peer.getCertificate
+      ? { certificate: (hash: Uint8Array) => peer.getCertificate!(channel, hash) }
+      : {}),
   };
 }
 
