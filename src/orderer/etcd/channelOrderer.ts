@@ -69,6 +69,7 @@ export class ChannelOrderer {
   #running: Promise<void> | undefined;
   #sinceCompact = 0;
   #progressAt = 0;
+  #progressTimer: NodeJS.Timeout | undefined;
   #stopped = false;
 
   private constructor(opts: Readonly<ChannelOrdererOptions>) {
@@ -308,23 +309,40 @@ export class ChannelOrderer {
     }
     this.#opts.cursors.record(cut.number, cut.resume);
     for (const l of this.#listeners) l();
-    // Progress (for compaction) is published at most every half second, to spare etcd writes.
-    if (Date.now() - this.#progressAt >= 500) {
-      this.#progressAt = Date.now();
-      this.#log
-        .putProgress({
-          orderer: ordererId,
-          mspId,
-          height: ledger.height,
-          rev: cut.resume.rev.toString(),
-          index: cut.resume.index,
-        })
-        .catch(() => undefined);
-    }
+    // Progress (for compaction) is published at most every half second, to spare etcd writes;
+    // the last progress of a burst is published when the half second is over, so the log is
+    // compacted up to it even when no block follows.
+    void this.#publishProgress();
     if (++this.#sinceCompact >= (this.#opts.compactEvery ?? 32)) {
       this.#sinceCompact = 0;
       void this.#compact();
     }
+  }
+
+  #publishProgress(): Promise<void> {
+    const wait = this.#progressAt + 500 - Date.now();
+    if (wait > 0) {
+      this.#progressTimer ??= setTimeout(() => {
+        this.#progressTimer = undefined;
+        if (!this.#stopped) void this.#publishProgress().then(() => this.#compact());
+      }, wait);
+      this.#progressTimer.unref?.();
+      return Promise.resolve();
+    }
+    this.#progressAt = Date.now();
+    const { ordererId, mspId } = this.#opts;
+    const height = this.#ledger.height;
+    const resume = this.#opts.cursors.resumeAfter(height - 1);
+    if (!resume || resume.block !== height - 1) return Promise.resolve();
+    return this.#log
+      .putProgress({
+        orderer: ordererId,
+        mspId,
+        height,
+        rev: resume.position.rev.toString(),
+        index: resume.position.index,
+      })
+      .catch(() => undefined);
   }
 
   /** Waits until ordering orgs' signatures on this header reach the channel's quorum. */
@@ -371,6 +389,7 @@ export class ChannelOrderer {
     await this.#writer.flush().catch(() => undefined);
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer.handle);
+    if (this.#progressTimer) clearTimeout(this.#progressTimer);
     this.#wake?.();
     await this.#stopWatch?.().catch(() => undefined);
     await this.#running?.catch(() => undefined);
