@@ -6,25 +6,14 @@ import {
   describeContract,
   type FunctionKind,
   type MemoryState,
+  testCaller,
 } from '../../src/contract/index.js';
 import assetRegistry, { type Asset } from './index.js';
 
 const NS = 'asset-registry';
 
-const telcoA: CallerInfo = {
-  mspId: 'TelcoA',
-  role: 'client',
-  id: 'TelcoA::ann::01',
-  name: 'ann',
-  attributes: {},
-};
-const telcoB: CallerInfo = {
-  mspId: 'TelcoB',
-  role: 'client',
-  id: 'TelcoB::bob::02',
-  name: 'bob',
-  attributes: {},
-};
+const telcoA = testCaller('TelcoA', 'ann', '01');
+const telcoB = testCaller('TelcoB', 'bob', '02');
 
 let bench: ContractTestBench;
 let state: MemoryState;

@@ -6,25 +6,14 @@ import {
   ContractTestBench,
   describeContract,
   type FunctionKind,
+  testCaller,
 } from '../../src/contract/index.js';
 import proofRegistry from './index.js';
 
 const NS = 'proof-registry';
 
-const telcoA: CallerInfo = {
-  mspId: 'TelcoA',
-  role: 'client',
-  id: 'TelcoA::ann::01',
-  name: 'ann',
-  attributes: {},
-};
-const telcoB: CallerInfo = {
-  mspId: 'TelcoB',
-  role: 'client',
-  id: 'TelcoB::bob::02',
-  name: 'bob',
-  attributes: {},
-};
+const telcoA = testCaller('TelcoA', 'ann', '01');
+const telcoB = testCaller('TelcoB', 'bob', '02');
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 const doc1 = sha('contract #1');

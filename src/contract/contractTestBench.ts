@@ -1,7 +1,23 @@
 import type { ContractDefinition } from './defineContract.js';
 import { MemoryState } from './memoryState.js';
 import { simulate } from './simulator.js';
-import type { CallerInfo, FunctionKind, SimulationResult } from './types.js';
+import type { CallerInfo, CallerRole, FunctionKind, SimulationResult } from './types.js';
+
+/**
+ * A caller for contract tests: `mspId`'s identity `name`, with the id a peer would give it.
+ *
+ * @example
+ * const telcoA = testCaller('TelcoA', 'ann', '01'); // { mspId: 'TelcoA', role: 'client', id: 'TelcoA::ann::01', ... }
+ */
+export function testCaller(
+  mspId: string,
+  name: string,
+  serial: string,
+  role: CallerRole = 'client',
+  attributes: Readonly<Record<string, string>> = {},
+): CallerInfo {
+  return { mspId, role, id: `${mspId}::${name}::${serial}`, name, attributes };
+}
 
 export interface ContractTestBenchOptions {
   readonly definition: ContractDefinition;

@@ -1,4 +1,4 @@
-export { ContractTestBench, type ContractTestBenchOptions } from './contractTestBench.js';
+export { ContractTestBench, type ContractTestBenchOptions, testCaller } from './contractTestBench.js';
 export {
   type ArgsSchema,
   type ContractDefinition,
