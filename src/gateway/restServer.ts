@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { ConsortiaError, isConsortiaError, type Logger } from '../common/index.js';
 import type { ContractDescription } from '../contract/index.js';
 import type { Signer } from '../crypto/index.js';
-import { connect } from './client.js';
+import { connect, type Gateway } from './client.js';
 import { renderDocsPage } from './docsPage.js';
 import { attachEventsSocket } from './eventsSocket.js';
 import type { GatewayService } from './gatewayService.js';
@@ -95,6 +95,9 @@ export async function createRestServer(opts: Readonly<RestServerOptions>): Promi
     ),
   );
 
+  // One SDK connection per identity, so each learns when its certificate has been committed on
+  // a channel and names it by hash from then on (decision 0007).
+  const connections = new Map<string, Gateway>();
   const connectAs = (label: string | undefined) => {
     const id = label ?? opts.defaultIdentity;
     if (!id) {
@@ -103,12 +106,17 @@ export async function createRestServer(opts: Readonly<RestServerOptions>): Promi
         `send the ${IDENTITY_HEADER} header naming an identity, for example TelcoA.admin`,
       );
     }
+    const known = connections.get(id);
+    if (known) return known;
     const resolved = opts.identities(id);
-    return connect({
+    const gw = connect({
       identity: { mspId: resolved.mspId, credentials: resolved.certDer },
       signer: resolved.signer,
       gateway,
     });
+    if (connections.size >= 1024) connections.clear();
+    connections.set(id, gw);
+    return gw;
   };
 
   const openApi = (): OpenApiDocument =>
