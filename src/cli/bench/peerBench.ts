@@ -89,7 +89,7 @@ export interface PeerBenchResult {
 /** Mean sizes of a transaction's envelope and of the certificates its identities carry. */
 export interface EnvelopeAnatomy {
   readonly envelopeBytes: number;
-  /** X.509 bytes in the creator and endorser identities (each identity carries its certificate). */
+  /** X.509 bytes in the creator and endorser identities (0 once they name certificates by hash). */
   readonly certificateBytes: number;
   readonly endorsements: number;
 }
@@ -142,7 +142,7 @@ export async function runPeerBench(opts: Readonly<PeerBenchOptions>): Promise<Pe
   const sourceDir = opts.sourceDir ?? mkdtempSync(join(tmpdir(), 'consortia-bench-src-'));
   const peerDir = mkdtempSync(join(tmpdir(), 'consortia-bench-peer-'));
   try {
-    const { blocks, genesis, peerId, envelopes } = await buildBlocks(sourceDir, opts, phase);
+    const { prefix, blocks, genesis, peerId, envelopes } = await buildBlocks(sourceDir, opts, phase);
     const peer = new Peer({
       mspId: peerId.mspId,
       name: peerId.name,
@@ -152,6 +152,8 @@ export async function runPeerBench(opts: Readonly<PeerBenchOptions>): Promise<Pe
       executor: noExecutor,
     });
     await peer.joinChannel(genesis);
+    // The warm-up blocks register the certificates; the measured blocks name them by hash.
+    for (const b of prefix) await peer.deliverBlock(CHANNEL, b);
     phase('calibrating P-256');
     const cryptoBefore = calibrateCrypto(opts.calibrationMs);
     const ledgerDir = peerLedgerDir(peerDir, CHANNEL);
@@ -231,21 +233,22 @@ async function buildBlocks(
   opts: Readonly<PeerBenchOptions>,
   phase: (p: string) => void,
 ): Promise<{
+  prefix: Uint8Array[];
   blocks: Uint8Array[];
   genesis: Uint8Array;
   peerId: WalletIdentity;
   envelopes: EnvelopeAnatomy;
 }> {
-  const envelopes =
+  const { prefix, envelopes } =
     (await loadEnvelopes(dataDir, opts.txs)) ?? (await endorseEnvelopes(dataDir, opts.txs, phase));
   const { org, nodes } = readDataDirMarker(dataDir)!.network.orderer;
   const orderer = readIdentityDir(layout.nodeDir(dataDir, org, nodes[0]!), `${org}.${nodes[0]!}`);
   const ordererBytes = encodeIdentity(orderer.mspId, orderer.certDer);
   const genesis = new Uint8Array(readFileSync(layout.genesis(dataDir, CHANNEL)));
-  let previousHash = parseBlock(genesis).hash;
+  let previousHash = parseBlock(prefix.at(-1) ?? genesis).hash;
   const blocks: Uint8Array[] = [];
   let timestamp = Date.now();
-  for (let i = 0, number = 1; i < envelopes.length; i += opts.blockSize, number++) {
+  for (let i = 0, number = prefix.length + 1; i < envelopes.length; i += opts.blockSize, number++) {
     const batch = envelopes.slice(i, i + opts.blockSize);
     const header = newBlockHeader({
       channel: CHANNEL,
@@ -260,35 +263,60 @@ async function buildBlocks(
     blocks.push(block);
   }
   const peerId = readIdentityDir(layout.nodeDir(dataDir, 'TelcoA', 'peer0'), 'TelcoA.peer0');
-  return { blocks, genesis, peerId, envelopes: anatomyOf(envelopes) };
+  return { prefix, blocks, genesis, peerId, envelopes: anatomyOf(envelopes) };
 }
 
-/** Named after the transaction shape, so envelopes of another shape (older versions) are not reused. */
-const ENVELOPES_FILE = 'bench-peer-proof-registry-envelopes.bin';
+/**
+ * Named after the transaction shape and layout, so files of older versions are not reused:
+ * the warm-up blocks (a count, then each block), then the envelopes, each with a 4-byte length.
+ */
+const ENVELOPES_FILE = 'bench-peer-proof-registry-by-hash.bin';
 
-/** Envelopes saved by an earlier run in `dataDir`, when there are at least `n`. */
-async function loadEnvelopes(dataDir: string, n: number): Promise<Uint8Array[] | undefined> {
+/** Warm-up blocks and at least `n` envelopes saved by an earlier run in `dataDir`. */
+async function loadEnvelopes(
+  dataDir: string,
+  n: number,
+): Promise<{ prefix: Uint8Array[]; envelopes: Uint8Array[] } | undefined> {
   const file = join(dataDir, ENVELOPES_FILE);
   if (!existsSync(file)) return undefined;
   const buf = readFileSync(file);
-  const out: Uint8Array[] = [];
-  for (let at = 0; at + 4 <= buf.byteLength && out.length < n; ) {
+  const read = (at: number): [Uint8Array, number] => {
     const len = buf.readUInt32BE(at);
-    out.push(new Uint8Array(buf.subarray(at + 4, at + 4 + len)));
-    at += 4 + len;
+    return [new Uint8Array(buf.subarray(at + 4, at + 4 + len)), at + 4 + len];
+  };
+  if (buf.byteLength < 4) return undefined;
+  const prefixCount = buf.readUInt32BE(0);
+  let at = 4;
+  const prefix: Uint8Array[] = [];
+  for (let i = 0; i < prefixCount && at + 4 <= buf.byteLength; i++) {
+    const [block, next] = read(at);
+    prefix.push(block);
+    at = next;
   }
-  return out.length >= n ? out : undefined;
+  const envelopes: Uint8Array[] = [];
+  while (at + 4 <= buf.byteLength && envelopes.length < n) {
+    const [envelope, next] = read(at);
+    envelopes.push(envelope);
+    at = next;
+  }
+  return prefix.length === prefixCount && envelopes.length >= n ? { prefix, envelopes } : undefined;
 }
 
-/** Endorses `n` proof-registry registrations on the network in `dataDir` and saves their envelopes. */
+/**
+ * Endorses `n` proof-registry registrations on the network in `dataDir` and saves their
+ * envelopes. First each client commits one registration, so the blocks that carry its
+ * certificate (and its endorsers') come first and the `n` envelopes name them by hash, as a
+ * running network's do (decision 0007); those warm-up blocks are returned as `prefix`.
+ */
 async function endorseEnvelopes(
   dataDir: string,
   n: number,
   phase: (p: string) => void,
-): Promise<Uint8Array[]> {
+): Promise<{ prefix: Uint8Array[]; envelopes: Uint8Array[] }> {
   phase('starting the source network');
   const network = await EmbeddedNetwork.start({ dataDir, config: benchNetworkConfig() });
   const envelopes: Uint8Array[] = new Array(n);
+  const prefix: Uint8Array[] = [];
   try {
     requireBenchContract(network.config, REGISTER_OP.contract, dataDir);
     const gateway = new GatewayService({ peers: network.peerHandles(), orderers: network.ordererHandles() });
@@ -301,6 +329,13 @@ async function endorseEnvelopes(
       });
       return { contract: gw.network(CHANNEL).contract(REGISTER_OP.contract), sign: id.signer };
     });
+    phase('registering the certificates');
+    for (const [k, c] of clients.entries()) {
+      await c.contract.submit(REGISTER_OP.fn, { arguments: { hash: registerHash('bench-peer-warm-up', k) } });
+    }
+    await network.settle();
+    for (let b = 1; b < network.orderer.height(CHANNEL); b++)
+      prefix.push(network.orderer.getBlock(CHANNEL, b)!);
     let done = 0;
     await runConcurrently(
       Array.from({ length: n }, (_, i) => i),
@@ -319,11 +354,14 @@ async function endorseEnvelopes(
     await network.stop();
   }
   const parts: Uint8Array[] = [];
-  for (const e of envelopes) {
+  const count = Buffer.alloc(4);
+  count.writeUInt32BE(prefix.length, 0);
+  parts.push(count);
+  for (const e of [...prefix, ...envelopes]) {
     const len = Buffer.alloc(4);
     len.writeUInt32BE(e.byteLength, 0);
     parts.push(len, e);
   }
   writeFileSync(join(dataDir, ENVELOPES_FILE), Buffer.concat(parts));
-  return envelopes;
+  return { prefix, envelopes };
 }
