@@ -54,7 +54,7 @@ export function channelReadAccess(opts: Readonly<ReadAccessOptions>): ChannelRea
     if (name === undefined) {
       throw new ConsortiaError(
         'IDENTITY_REQUIRED',
-        `reading channel ${channel} needs an identity: send the ${IDENTITY_HEADER} header (or ?identity=) naming a member, for example TelcoA.admin`,
+        `reading channel ${channel} needs an identity: send the X-Consortia-Identity header (or ?identity=) naming a member, for example TelcoA.admin`,
         { channel },
       );
     }
