@@ -116,12 +116,24 @@ export function channelConfigFor(
   });
 }
 
-/** Builds a genesis block (block 0) holding a channel's first configuration, signed by an orderer. */
-export function genesisBlock(config: ChannelConfig, orderer: WalletIdentity): Uint8Array {
-  const creator = encodeIdentity(orderer.mspId, orderer.certDer);
-  const update = newConfigUpdate({ config, creator });
+/**
+ * Builds a genesis block (block 0) holding a channel's first configuration, created by the first
+ * orderer and signed by every orderer given: with etcd ordering a block needs the signatures of
+ * `ordering.signaturesRequired` ordering orgs, the genesis block included (`consortia verify`
+ * checks it).
+ *
+ * @example
+ * writeFileSync('genesis.block', genesisBlock(config, orderer1, orderer2, orderer3));
+ */
+export function genesisBlock(
+  config: ChannelConfig,
+  creator: WalletIdentity,
+  ...otherSigners: readonly WalletIdentity[]
+): Uint8Array {
+  const creatorBytes = encodeIdentity(creator.mspId, creator.certDer);
+  const update = newConfigUpdate({ config, creator: creatorBytes });
   const payload = encodeConfigPayload(assembleConfigTransaction(update, []));
-  const envelope = encodeEnvelope(payload, signBytes(orderer.privateKey, payload));
+  const envelope = encodeEnvelope(payload, signBytes(creator.privateKey, payload));
   const header = newBlockHeader({
     channel: config.channel,
     number: 0,
@@ -132,7 +144,10 @@ export function genesisBlock(config: ChannelConfig, orderer: WalletIdentity): Ui
   return encodeBlock(
     header,
     [envelope],
-    [{ signer: creator, signature: signBytes(orderer.privateKey, blockSigningBytes(header, creator)) }],
+    [creator, ...otherSigners].map((o) => {
+      const signer = encodeIdentity(o.mspId, o.certDer);
+      return { signer, signature: signBytes(o.privateKey, blockSigningBytes(header, signer)) };
+    }),
   );
 }
 

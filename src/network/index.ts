@@ -33,7 +33,6 @@ export {
   stopNode,
   waitReady,
 } from './distributed/launcher.js';
-export { multiSignedGenesis } from './distributed/multiSignedGenesis.js';
 export {
   type GatewayNodeConfig,
   loadNodeConfig,

@@ -5,8 +5,8 @@ import { utf8 } from '../../src/common/index.js';
 import { sha256, signBytes } from '../../src/crypto/index.js';
 import {
   generateDistributedNetwork,
+  genesisBlock,
   loadTlsMaterial,
-  multiSignedGenesis,
   readIdentityDirFiles,
   type TlsMaterial,
   type WalletIdentity,
@@ -72,7 +72,7 @@ export function genesisWith(
   signers: readonly WalletIdentity[],
   change: Partial<ChannelConfig>,
 ): Uint8Array {
-  return multiSignedGenesis({ ...config, ...change }, signers);
+  return genesisBlock({ ...config, ...change }, signers[0]!, ...signers.slice(1));
 }
 
 /**

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { ConsortiaError } from '../../common/index.js';
 import { CertificateAuthority, type Role } from '../../identity/index.js';
 import { type ChannelConfig, validateChannelConfig } from '../../protocol/index.js';
-import { channelConfigFor } from '../bootstrap.js';
+import { channelConfigFor, genesisBlock } from '../bootstrap.js';
 import { DEFAULT_NETWORK, parseNetworkConfig } from '../networkConfig.js';
 import {
   type DistributedManifest,
@@ -13,7 +13,6 @@ import {
   type ManifestNode,
   readManifest,
 } from './distributedManifest.js';
-import { multiSignedGenesis } from './multiSignedGenesis.js';
 import type { GatewayNodeConfig, OrdererNodeConfig, PeerNodeConfig } from './nodeConfig.js';
 import { readIdentityDirFiles } from './nodeFiles.js';
 
@@ -213,7 +212,7 @@ export async function generateDistributedNetwork(
   );
   mkdirSync(join(dataDir, 'channels', channel), { recursive: true });
   const genesisPath = join(dataDir, 'channels', channel, 'genesis.block');
-  writeFileSync(genesisPath, multiSignedGenesis(config, signers));
+  writeFileSync(genesisPath, genesisBlock(config, signers[0]!, ...signers.slice(1)));
 
   const common = (org: string, node: string, listen: string) => {
     const dir = join(dataDir, org, node);
