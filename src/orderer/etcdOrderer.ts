@@ -2,15 +2,14 @@ import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { ConsortiaError, isConsortiaError, type Logger, silentLogger } from '../common/index.js';
 import type { Signer } from '../crypto/index.js';
-import { Ledger } from '../ledger/index.js';
-import { ChannelContext } from '../peer/index.js';
-import { type ChannelConfig, decodeChannelConfig, encodeIdentity, parseBlock } from '../protocol/index.js';
+import { type ChannelConfig, encodeIdentity, parseBlock } from '../protocol/index.js';
 import { BroadcastLimiter, type BroadcastLimiterOptions } from './broadcastLimiter.js';
 import { checkEnvelope } from './checkEnvelope.js';
 import { ChannelOrderer } from './etcd/channelOrderer.js';
 import { CursorStore } from './etcd/cursorStore.js';
 import { EtcdOrdererErrorCodes } from './etcd/errors.js';
 import { EtcdChannelLog, etcdUnavailable } from './etcd/etcdChannelLog.js';
+import { openOrdererLedger } from './ordererLedger.js';
 
 /** How an orderer reaches the etcd cluster. */
 export interface EtcdConnection {
@@ -96,16 +95,8 @@ export class EtcdOrderer {
   async joinChannel(genesisBlock: Uint8Array): Promise<void> {
     const genesis = parseBlock(genesisBlock);
     if (this.#channels.has(genesis.channel)) return;
-    const ledger = await Ledger.open({
-      dir: join(this.#opts.dataDir, 'ledgers', genesis.channel),
-      channel: genesis.channel,
-    });
+    const { ledger, context } = await openOrdererLedger(this.#opts.dataDir, genesis);
     try {
-      if (ledger.height === 0)
-        await ledger.commitBlock({ ...genesis, validationCodes: new Uint8Array(genesis.envelopes.length) });
-      const context = (
-        await ChannelContext.fromConfig(decodeChannelConfig(ledger.getChannelConfig()!))
-      ).useCertificates((hash) => ledger.getCertificate(hash));
       if (context.config.ordering.type !== 'etcd') {
         throw new ConsortiaError(
           EtcdOrdererErrorCodes.INVALID_CONFIG,

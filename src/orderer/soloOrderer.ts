@@ -1,11 +1,14 @@
-import { join } from 'node:path';
 import { ConsortiaError, isConsortiaError } from '../common/index.js';
 import type { Signer } from '../crypto/index.js';
-import { Ledger } from '../ledger/index.js';
-import { ChannelContext, sharedSignatureVerifier, toPolicySigner, validateConfigTx } from '../peer/index.js';
+import type { Ledger } from '../ledger/index.js';
+import {
+  type ChannelContext,
+  sharedSignatureVerifier,
+  toPolicySigner,
+  validateConfigTx,
+} from '../peer/index.js';
 import {
   blockSigningBytes,
-  decodeChannelConfig,
   encodeBlock,
   encodeIdentity,
   newBlockHeader,
@@ -14,6 +17,7 @@ import {
   ValidationCode,
 } from '../protocol/index.js';
 import { BlockCutter } from './blockCutter.js';
+import { openOrdererLedger } from './ordererLedger.js';
 
 export interface SoloOrdererOptions {
   readonly mspId: string;
@@ -59,15 +63,7 @@ export class SoloOrderer {
   async joinChannel(genesisBlock: Uint8Array): Promise<void> {
     const genesis = parseBlock(genesisBlock);
     if (this.#channels.has(genesis.channel)) return;
-    const ledger = await Ledger.open({
-      dir: join(this.#opts.dataDir, 'ledgers', genesis.channel),
-      channel: genesis.channel,
-    });
-    if (ledger.height === 0)
-      await ledger.commitBlock({ ...genesis, validationCodes: new Uint8Array(genesis.envelopes.length) });
-    const context = (
-      await ChannelContext.fromConfig(decodeChannelConfig(ledger.getChannelConfig()!))
-    ).useCertificates((hash) => ledger.getCertificate(hash));
+    const { ledger, context } = await openOrdererLedger(this.#opts.dataDir, genesis);
     const last = parseBlock(ledger.getBlock(ledger.height - 1)!);
     this.#channels.set(genesis.channel, {
       context,
