@@ -6,31 +6,14 @@ import {
   describeContract,
   type FunctionKind,
   type MemoryState,
+  testCaller,
 } from '../../src/contract/index.js';
 import attestations, { type CredentialStatusRecord } from './index.js';
 
 const NS = 'attestations';
-const isp: CallerInfo = {
-  mspId: 'TelcoA',
-  role: 'admin',
-  id: 'TelcoA::admin::01',
-  name: 'admin',
-  attributes: {},
-};
-const ispClerk: CallerInfo = {
-  mspId: 'TelcoA',
-  role: 'client',
-  id: 'TelcoA::user1::02',
-  name: 'user1',
-  attributes: {},
-};
-const partner: CallerInfo = {
-  mspId: 'TelcoB',
-  role: 'admin',
-  id: 'TelcoB::admin::03',
-  name: 'admin',
-  attributes: {},
-};
+const isp = testCaller('TelcoA', 'admin', '01', 'admin');
+const ispClerk = testCaller('TelcoA', 'user1', '02');
+const partner = testCaller('TelcoB', 'admin', '03', 'admin');
 
 const ISSUER = 'did:consortia:0123456789abcdef0123456789abcdef';
 const h = (c: string) => c.repeat(64);

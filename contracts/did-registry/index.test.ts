@@ -6,25 +6,14 @@ import {
   describeContract,
   type FunctionKind,
   type MemoryState,
+  testCaller,
 } from '../../src/contract/index.js';
 import { LocalDid } from '../../src/gateway/identityAgents/index.js';
 import didRegistry, { type DidOperationRecord, type DidRecord } from './index.js';
 
 const NS = 'did-registry';
-const wallet: CallerInfo = {
-  mspId: 'Regulator',
-  role: 'client',
-  id: 'Regulator::user1::01',
-  name: 'user1',
-  attributes: {},
-};
-const other: CallerInfo = {
-  mspId: 'TelcoB',
-  role: 'client',
-  id: 'TelcoB::user1::02',
-  name: 'user1',
-  attributes: {},
-};
+const wallet = testCaller('Regulator', 'user1', '01');
+const other = testCaller('TelcoB', 'user1', '02');
 const sameOrgOtherUser: CallerInfo = { ...wallet, id: 'Regulator::admin::03', name: 'admin', role: 'admin' };
 
 let bench: ContractTestBench;

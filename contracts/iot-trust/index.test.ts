@@ -6,30 +6,13 @@ import {
   describeContract,
   type FunctionKind,
   type MemoryState,
+  testCaller,
 } from '../../src/contract/index.js';
 import iotTrust, { type DeviceAttestation } from './index.js';
 
-const oem: CallerInfo = {
-  mspId: 'TelcoC',
-  role: 'admin',
-  id: 'TelcoC::admin::01',
-  name: 'admin',
-  attributes: {},
-};
-const operator: CallerInfo = {
-  mspId: 'TelcoA',
-  role: 'admin',
-  id: 'TelcoA::admin::02',
-  name: 'admin',
-  attributes: {},
-};
-const camera: CallerInfo = {
-  mspId: 'TelcoA',
-  role: 'client',
-  id: 'TelcoA::user1::03',
-  name: 'user1',
-  attributes: {},
-};
+const oem = testCaller('TelcoC', 'admin', '01', 'admin');
+const operator = testCaller('TelcoA', 'admin', '02', 'admin');
+const camera = testCaller('TelcoA', 'user1', '03');
 
 const LOCK = 'urn:dev:ops:32473-AcmeLock-0001';
 const CAM = 'urn:dev:mac:0024befffe804ff1';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import didRegistry from '../../../contracts/did-registry/index.js';
-import type { CallerInfo } from '../../contract/index.js';
+import { testCaller } from '../../contract/index.js';
 import { generateKeyPair } from '../../crypto/index.js';
 import { ChallengeIssuer } from './challenges.js';
 import { respondToDidAuth, verifyDidAuth } from './didAuth.js';
@@ -9,13 +9,7 @@ import { signDetached } from './jose.js';
 import { InMemoryLedger } from './ledgerContract.js';
 import { LocalDid } from './localDid.js';
 
-const caller: CallerInfo = {
-  mspId: 'Regulator',
-  role: 'client',
-  id: 'Regulator::user1::01',
-  name: 'user1',
-  attributes: {},
-};
+const caller = testCaller('Regulator', 'user1', '01');
 
 async function setup() {
   let now = Date.UTC(2025, 0, 1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import attestations from '../../../contracts/attestations/index.js';
 import didRegistry from '../../../contracts/did-registry/index.js';
-import type { CallerInfo } from '../../contract/index.js';
+import { testCaller } from '../../contract/index.js';
 import { ChallengeIssuer } from './challenges.js';
 import { CredentialStatusClient } from './credentialStatusClient.js';
 import { issueCredential } from './credentials.js';
@@ -13,13 +13,7 @@ import { signMessage } from './messageProofs.js';
 import { MESSAGE_CONTEXTS, newMessageId, type RequestAccess, type RetrieveAttestations } from './messages.js';
 import { verifyPresentation } from './presentations.js';
 
-const caller: CallerInfo = {
-  mspId: 'TelcoA',
-  role: 'client',
-  id: 'TelcoA::user1::1',
-  name: 'user1',
-  attributes: {},
-};
+const caller = testCaller('TelcoA', 'user1', '1');
 const T0 = Date.UTC(2025, 0, 1);
 
 async function setup() {
