@@ -6,18 +6,28 @@ import { LedgerErrorCodes } from './errors.js';
 import {
   type BlockLocation,
   decodeBlockLocation,
+  decodeTxLocation,
+  decodeVersion,
   encodeBlockLocation,
   encodeStateValue,
   encodeTxLocation,
   historyKey,
   readU64,
+  txIdKey,
+  txIndexKey,
   u64Key,
 } from './keys.js';
 import type { PreparedBlock } from './prepareBlock.js';
 import { applyPrivateBatch } from './privateBatch.js';
+import type { TxLocation, VersionRef } from './types.js';
 
-/** Version of the on-disk layout; stored in `meta` and checked on open. */
-export const FORMAT_VERSION = 1;
+/**
+ * Version of the on-disk layout new ledgers get; stored in `meta` and checked on open. Format 2
+ * keys the transaction index by 16 bytes of the id instead of 32; everything else reads alike.
+ */
+export const FORMAT_VERSION = 2;
+/** The layouts this version reads and writes. */
+export const SUPPORTED_FORMATS: readonly number[] = [1, 2];
 
 const META_CHANNEL = Buffer.from('channel');
 const META_FORMAT = Buffer.from('format');
@@ -122,6 +132,7 @@ export class IndexStore {
   readonly history: BinDb;
   /** Private data: hashed state, blockToLive schedule, missing records (see privateBatch.ts). */
   readonly private: BinDb;
+  #format: number | undefined;
 
   private constructor(root: RootDatabase) {
     this.#root = root;
@@ -156,7 +167,8 @@ export class IndexStore {
   }
 
   get formatVersion(): number | undefined {
-    return this.meta.getBinary(META_FORMAT)?.readUInt32BE(0);
+    this.#format ??= this.meta.getBinary(META_FORMAT)?.readUInt32BE(0);
+    return this.#format;
   }
 
   /** Records the channel and format of a new ledger. */
@@ -167,6 +179,7 @@ export class IndexStore {
       this.meta.putSync(META_CHANNEL, Buffer.from(channel, 'utf8'));
       this.meta.putSync(META_FORMAT, format);
     });
+    this.#format = FORMAT_VERSION;
   }
 
   /** The number of the last committed block, or undefined when none is. */
@@ -185,6 +198,20 @@ export class IndexStore {
     if (hash.byteLength !== 32) return undefined;
     const b = this.meta.getBinary(certKey(hash));
     return b === undefined ? undefined : new Uint8Array(b);
+  }
+
+  /** Where `txId` was first committed, or undefined. */
+  txLocation(txId: string): TxLocation | undefined {
+    const b = this.txIndex.getBinary(this.#txKey(txIdKey(txId)));
+    return b === undefined ? undefined : decodeTxLocation(b);
+  }
+
+  hasTx(txId: string): boolean {
+    return this.txIndex.doesExist(this.#txKey(txIdKey(txId)));
+  }
+
+  #txKey(idKey: Buffer): Buffer {
+    return txIndexKey(idKey, this.formatVersion ?? FORMAT_VERSION);
   }
 
   blockLocation(n: number): BlockLocation | undefined {
@@ -206,15 +233,27 @@ export class IndexStore {
     await this.#root.childTransaction(() => this.#write(p, loc));
   }
 
+  /**
+   * The history index holds every version of a key except the live one, which the state entry
+   * names: a write moves the version it replaces into the history, a delete moves it there and
+   * records itself. A key written once (the `register` shape) so costs no history entry.
+   */
   #write(p: PreparedBlock, loc: BlockLocation): void {
+    // Versions written earlier in this block (two blind writes of one key can share a block).
+    const live = new Map<string, VersionRef | undefined>();
     for (const w of p.writes) {
-      const hKey = historyKey(w.sKey, p.number, w.tx);
+      const id = w.sKey.toString('latin1');
+      const previous = live.has(id) ? live.get(id) : this.#liveVersion(w.sKey);
+      if (previous !== undefined) {
+        this.history.putSync(historyKey(w.sKey, previous.block, previous.tx), HISTORY_WRITE);
+      }
       if (w.value === undefined) {
         this.state.removeSync(w.sKey);
-        this.history.putSync(hKey, HISTORY_DELETE);
+        this.history.putSync(historyKey(w.sKey, p.number, w.tx), HISTORY_DELETE);
+        live.set(id, undefined);
       } else {
         this.state.putSync(w.sKey, encodeStateValue(p.number, w.tx, w.value));
-        this.history.putSync(hKey, HISTORY_WRITE);
+        live.set(id, { block: p.number, tx: w.tx });
       }
     }
     for (const k of p.policies) {
@@ -223,9 +262,8 @@ export class IndexStore {
     }
     applyPrivateBatch(this.private, p.private, p.number, () => this.channelConfig);
     for (const t of p.txIds) {
-      if (!this.txIndex.doesExist(t.key)) {
-        this.txIndex.putSync(t.key, encodeTxLocation(p.number, t.tx, t.code));
-      }
+      const key = this.#txKey(t.key);
+      if (!this.txIndex.doesExist(key)) this.txIndex.putSync(key, encodeTxLocation(p.number, t.tx, t.code));
     }
     if (p.config !== undefined) this.meta.putSync(META_CONFIG, asBuffer(p.config));
     for (const [hash, der] of p.certificates) {
@@ -234,6 +272,11 @@ export class IndexStore {
     }
     this.blockIndex.putSync(u64Key(p.number), encodeBlockLocation(loc));
     this.meta.putSync(META_SAVEPOINT, u64Key(p.number));
+  }
+
+  #liveVersion(sKey: Buffer): VersionRef | undefined {
+    const stored = this.state.getBinary(sKey);
+    return stored === undefined ? undefined : decodeVersion(stored);
   }
 
   /** SHA-256 over every state entry (key, version, value) and then every key policy, in key order. */

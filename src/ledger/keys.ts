@@ -100,15 +100,66 @@ export function txIdKey(txId: string): Buffer {
   return out;
 }
 
+/**
+ * Bytes of a transaction id that key the transaction index from ledger format 2 on: 128 bits, so
+ * two ids share a key only if someone spent about 2^64 hashes to make them (and then it is their
+ * own later transaction that counts as a duplicate). Format 1 keyed by all 32 bytes.
+ */
+export const TX_INDEX_KEY_BYTES = 16;
+
+/** The transaction-index key of a `txIdKey` in a ledger of `format`. */
+export function txIndexKey(idKey: Buffer, format: number): Buffer {
+  return format >= 2 ? idKey.subarray(0, TX_INDEX_KEY_BYTES) : idKey;
+}
+
+/** Bytes of the fixed-width location encoding (block u64 ‖ tx u32 ‖ code), as format 1 wrote it. */
+const FIXED_TX_LOCATION_BYTES = 13;
+
+function pushVarint(out: number[], n: number): void {
+  let v = n;
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  out.push(v);
+}
+
+/**
+ * A transaction location: varint block ‖ varint tx ‖ code (5 bytes for a block below 2^21 and a
+ * tx below 128). An encoding that would take 13 bytes or more uses the fixed 13-byte form, which
+ * `decodeTxLocation` tells apart by its length.
+ */
 export function encodeTxLocation(block: number, tx: number, code: number): Buffer {
-  const out = Buffer.allocUnsafe(13);
-  writeVersion(out, 0, block, tx);
-  out[12] = code;
-  return out;
+  const out: number[] = [];
+  pushVarint(out, block);
+  pushVarint(out, tx);
+  out.push(code);
+  if (out.length < FIXED_TX_LOCATION_BYTES) return Buffer.from(out);
+  const fixed = Buffer.allocUnsafe(FIXED_TX_LOCATION_BYTES);
+  writeVersion(fixed, 0, block, tx);
+  fixed[12] = code;
+  return fixed;
 }
 
 export function decodeTxLocation(buf: Buffer): TxLocation {
-  return { blockNumber: readU64(buf, 0), txIndex: buf.readUInt32BE(8), validationCode: buf[12] ?? 0 };
+  if (buf.byteLength === FIXED_TX_LOCATION_BYTES) {
+    return { blockNumber: readU64(buf, 0), txIndex: buf.readUInt32BE(8), validationCode: buf[12] ?? 0 };
+  }
+  let at = 0;
+  const varint = (): number => {
+    let n = 0;
+    let scale = 1;
+    for (;;) {
+      const b = buf[at++];
+      if (b === undefined) throw new RangeError('truncated transaction location');
+      n += (b & 0x7f) * scale;
+      if (b < 0x80) return n;
+      scale *= 0x80;
+    }
+  };
+  const blockNumber = varint();
+  const txIndex = varint();
+  return { blockNumber, txIndex, validationCode: buf[at] ?? 0 };
 }
 
 /** Where a block is stored: segment u32 ‖ record offset u64 ‖ block length u32 ‖ block hash (32). */

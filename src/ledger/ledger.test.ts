@@ -6,6 +6,7 @@ import { fromUtf8, isConsortiaError, utf8 } from '../common/index.js';
 import { sha256 } from '../crypto/index.js';
 import { decodeChannelConfig, parseBlock, parseEnvelope, ValidationCode } from '../protocol/index.js';
 import { Ledger, LedgerErrorCodes, MAX_STATE_KEY_BYTES } from './index.js';
+import { IndexStore } from './indexStore.js';
 import { TestChain } from './testBlocks.js';
 
 const dirs: string[] = [];
@@ -256,6 +257,54 @@ describe('Ledger range queries', () => {
   });
 });
 
+describe('Ledger formats', () => {
+  async function txKeyLengths(dir: string): Promise<number[]> {
+    const index = IndexStore.open(path.join(dir, 'ledger.mdb'));
+    try {
+      return [...index.txIndex.getKeys()].map((k) => Buffer.from(k).byteLength);
+    } finally {
+      await index.close();
+    }
+  }
+
+  it('keys the transaction index by 16 bytes of the id in a new ledger, and by 32 in a format-1 one', async () => {
+    const chain = new TestChain();
+    const { block, txIds } = chain.next([
+      { writes: [{ key: 'a', value: '1' }] },
+      { writes: [{ key: 'b', value: '2' }] },
+    ]);
+    const fresh = tmpDir();
+    const legacy = tmpDir();
+    const index = IndexStore.open(path.join(legacy, 'ledger.mdb'));
+    index.init('testchannel');
+    await index.meta.put(Buffer.from('format'), Buffer.from([0, 0, 0, 1]));
+    await index.close();
+    for (const dir of [fresh, legacy]) {
+      const ledger = await newLedger(dir);
+      await ledger.commitBlock(block);
+      expect(ledger.getTxLocation(txIds[1]!)).toEqual({ blockNumber: 0, txIndex: 1, validationCode: 0 });
+      expect(ledger.hasTxId(txIds[0]!)).toBe(true);
+      expect(ledger.hasTxId('cd'.repeat(32))).toBe(false);
+      await ledger.close();
+      open.splice(open.indexOf(ledger), 1);
+    }
+    expect(await txKeyLengths(fresh)).toEqual([16, 16]);
+    expect(await txKeyLengths(legacy)).toEqual([32, 32]);
+  });
+
+  it('refuses a ledger of a format this version does not know', async () => {
+    const dir = tmpDir();
+    const index = IndexStore.open(path.join(dir, 'ledger.mdb'));
+    index.init('testchannel');
+    await index.meta.put(Buffer.from('format'), Buffer.from([0, 0, 0, 9]));
+    await index.close();
+    await expectCode(
+      Ledger.open({ dir, channel: 'testchannel' }),
+      LedgerErrorCodes.LEDGER_FORMAT_UNSUPPORTED,
+    );
+  });
+});
+
 describe('Ledger history', () => {
   it('lists writes and deletes oldest first with values, tx ids and timestamps', async () => {
     const ledger = await newLedger();
@@ -295,6 +344,49 @@ describe('Ledger history', () => {
     expect(h[2]).not.toHaveProperty('value');
     expect(ledger.getHistory('asset', 'a\0b').map((e) => text(e.value))).toEqual(['other key']);
     expect(ledger.getHistory('other', 'a')).toEqual([]);
+  });
+
+  it('keeps only replaced versions and deletes in the history index; the live version is the state', async () => {
+    const dir = tmpDir();
+    const ledger = await newLedger(dir);
+    const chain = new TestChain();
+    const b0 = chain.next([
+      { writes: [{ key: 'once', value: 'v' }] },
+      { writes: [{ key: 'twice', value: '1' }] },
+    ]);
+    // Two blind writes of one key in one block: both are versions.
+    const b1 = chain.next([
+      { writes: [{ key: 'twice', value: '2' }] },
+      { writes: [{ key: 'twice', value: '3' }] },
+    ]);
+    for (const b of [b0, b1]) await ledger.commitBlock(b.block);
+    expect(ledger.getHistory('asset', 'once').map((e) => [e.blockNumber, e.txIndex, text(e.value)])).toEqual([
+      [0, 0, 'v'],
+    ]);
+    expect(ledger.getHistory('asset', 'twice').map((e) => [e.blockNumber, e.txIndex, text(e.value)])).toEqual(
+      [
+        [0, 1, '1'],
+        [1, 0, '2'],
+        [1, 1, '3'],
+      ],
+    );
+    await ledger.close();
+    open.splice(open.indexOf(ledger), 1);
+
+    const index = IndexStore.open(path.join(dir, 'ledger.mdb'));
+    const entries = [...index.history.getKeys()].map((k) => Buffer.from(k).toString('latin1'));
+    expect(entries.filter((k) => k.includes('once'))).toEqual([]);
+    expect(entries.filter((k) => k.includes('twice'))).toHaveLength(2);
+    // A ledger written before this layout also has the live version in the history index.
+    const live = index.state.getBinary(Buffer.from('asset\0once'))!;
+    const legacyKey = Buffer.concat([Buffer.from('asset\0once\0'), live.subarray(0, 12)]);
+    await index.history.put(legacyKey, Buffer.of(0));
+    await index.close();
+
+    const reopened = await newLedger(dir);
+    expect(reopened.getHistory('asset', 'once').map((e) => [e.blockNumber, text(e.value)])).toEqual([
+      [0, 'v'],
+    ]);
   });
 });
 

@@ -4,15 +4,8 @@ import { bytesEqual, ConsortiaError } from '../common/index.js';
 import { type ParsedBlock, type ParsedTx, withValidationCodes } from '../protocol/index.js';
 import { acquireDirLock } from './dirLock.js';
 import { LedgerErrorCodes } from './errors.js';
-import { IndexStore } from './indexStore.js';
-import {
-  decodeTxLocation,
-  decodeVersion,
-  namespaceBounds,
-  stateKey,
-  txIdKey,
-  VERSION_BYTES,
-} from './keys.js';
+import { IndexStore, SUPPORTED_FORMATS } from './indexStore.js';
+import { decodeVersion, namespaceBounds, stateKey, VERSION_BYTES } from './keys.js';
 import { BLOCKS_DIR, INDEX_FILE, prepareDir } from './ledgerDir.js';
 import { prepareBlock } from './prepareBlock.js';
 import { type BlockPrivateData, type PrivateEntry, PrivateStore } from './privateStore.js';
@@ -48,6 +41,12 @@ function storedValue(stored: Buffer): Uint8Array {
 }
 
 /**
+ * Blocks kept in memory after their commit: the newest blocks are read right after it (block
+ * events, metrics, delivery to late subscribers), and stored blocks are compressed.
+ */
+const RECENT_BLOCKS = 8;
+
+/**
  * The ledger of one channel on one peer: the block store (segment files), and in LMDB the block and
  * transaction indexes, the versioned world state, key-level policies and key history.
  *
@@ -67,6 +66,7 @@ export class Ledger implements StateReader {
   readonly #private: PrivateStore;
   #height: number;
   #lastHash: Uint8Array | undefined;
+  readonly #recent = new Map<number, Uint8Array>();
   #closed = false;
 
   private constructor(
@@ -113,7 +113,7 @@ export class Ledger implements StateReader {
           { expected: channel, found },
         );
       }
-      if (index.formatVersion !== 1) {
+      if (!SUPPORTED_FORMATS.includes(index.formatVersion ?? 0)) {
         throw new ConsortiaError(
           LedgerErrorCodes.LEDGER_FORMAT_UNSUPPORTED,
           `${dir} uses ledger format ${String(index.formatVersion)}, which this version cannot read; upgrade Consortia`,
@@ -230,6 +230,7 @@ export class Ledger implements StateReader {
     this.#assertOpen();
     return readHistory({
       history: this.#index.history,
+      state: this.#index.state,
       ns,
       key,
       getBlock: (n) => this.getBlock(n),
@@ -247,6 +248,8 @@ export class Ledger implements StateReader {
   getBlock(n: number): Uint8Array | undefined {
     this.#assertOpen();
     if (!Number.isSafeInteger(n) || n < 0 || n >= this.#height) return undefined;
+    const recent = this.#recent.get(n);
+    if (recent !== undefined) return recent;
     const loc = this.#index.blockLocation(n);
     if (loc === undefined) return undefined;
     return this.#segments.read(loc.segment, loc.offset, loc.length);
@@ -260,8 +263,7 @@ export class Ledger implements StateReader {
    */
   getTxLocation(txId: string): TxLocation | undefined {
     this.#assertOpen();
-    const b = this.#index.txIndex.getBinary(txIdKey(txId));
-    return b === undefined ? undefined : decodeTxLocation(b);
+    return this.#index.txLocation(txId);
   }
 
   /**
@@ -272,7 +274,7 @@ export class Ledger implements StateReader {
    */
   hasTxId(txId: string): boolean {
     this.#assertOpen();
-    return this.#index.txIndex.doesExist(txIdKey(txId));
+    return this.#index.hasTx(txId);
   }
 
   /**
@@ -360,6 +362,8 @@ export class Ledger implements StateReader {
     this.#private.afterCommit(prepared.private, true);
     this.#height = block.number + 1;
     this.#lastHash = block.hash;
+    this.#recent.set(block.number, bytes);
+    if (this.#recent.size > RECENT_BLOCKS) this.#recent.delete(block.number - RECENT_BLOCKS);
   }
 
   /**

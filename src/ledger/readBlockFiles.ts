@@ -9,8 +9,10 @@ export interface BlockFileRecord {
   readonly file: string;
   /** Offset of the record in that file. */
   readonly offset: number;
-  /** The stored block bytes (with validation codes). */
+  /** The block bytes (with validation codes), inflated when the record is compressed. */
   readonly bytes: Uint8Array;
+  /** Bytes the record stores (fewer than `bytes` when it is compressed). */
+  readonly storedLength: number;
 }
 
 /** Options of `readBlockFiles`. */
@@ -45,7 +47,7 @@ export function* readBlockFiles(
     let step = scan.next();
     try {
       while (step.done !== true) {
-        yield { file, offset: step.value.offset, bytes: step.value.bytes };
+        yield { file, ...step.value };
         step = scan.next();
       }
     } finally {

@@ -3,10 +3,12 @@ import { ConsortiaError } from '../common/index.js';
 import { type ParsedBlock, parseBlock, parseEnvelope } from '../protocol/index.js';
 import { LedgerErrorCodes } from './errors.js';
 import { decodeVersion, stateKey, VERSION_BYTES } from './keys.js';
-import type { HistoryEntry } from './types.js';
+import type { HistoryEntry, VersionRef } from './types.js';
 
 export interface ReadHistoryOptions {
   readonly history: Database<Buffer, Buffer>;
+  /** The state, whose entry for the key names its live version. */
+  readonly state: Database<Buffer, Buffer>;
   readonly ns: string;
   readonly key: string;
   readonly getBlock: (n: number) => Uint8Array | undefined;
@@ -14,14 +16,47 @@ export interface ReadHistoryOptions {
   readonly indexFile: string;
 }
 
+interface KeyVersion extends VersionRef {
+  readonly isDelete: boolean;
+}
+
 /**
- * The history of one key, oldest first: the history index gives (block, tx, delete flag) and the
- * values, tx ids and timestamps are read back from the stored blocks.
+ * The versions of one key, oldest first, read in one LMDB read transaction: the history index
+ * holds the replaced versions and the deletes, the state entry the live version. (Ledgers written
+ * before the live version left the history have it in both; it is listed once.)
+ */
+function keyVersions(opts: Readonly<ReadHistoryOptions>): KeyVersion[] {
+  const sKey = stateKey(opts.ns, opts.key);
+  const prefix = Buffer.concat([sKey, Buffer.of(0)]);
+  const end = Buffer.concat([sKey, Buffer.of(1)]);
+  const transaction = opts.history.useReadTransaction();
+  try {
+    const out: KeyVersion[] = [];
+    for (const { key: hKey, value } of opts.history.getRange({ start: prefix, end, transaction })) {
+      // Longer keys belong to another key that starts with `key` followed by U+0000.
+      if (hKey.byteLength !== prefix.byteLength + VERSION_BYTES) continue;
+      out.push({ ...decodeVersion(hKey.subarray(prefix.byteLength)), isDelete: value[0] === 1 });
+    }
+    const stored = opts.state.get(sKey, { transaction });
+    if (stored !== undefined) {
+      const live = decodeVersion(stored);
+      const last = out.at(-1);
+      if (last === undefined || last.block !== live.block || last.tx !== live.tx) {
+        out.push({ ...live, isDelete: false });
+      }
+    }
+    return out;
+  } finally {
+    transaction.done();
+  }
+}
+
+/**
+ * The history of one key, oldest first: the index gives (block, tx, delete flag) and the values,
+ * tx ids and timestamps are read back from the stored blocks.
  */
 export function readHistory(opts: Readonly<ReadHistoryOptions>): HistoryEntry[] {
   const { ns, key } = opts;
-  const prefix = Buffer.concat([stateKey(ns, key), Buffer.of(0)]);
-  const end = Buffer.concat([prefix.subarray(0, -1), Buffer.of(1)]);
   const mismatch = (n: number) =>
     new ConsortiaError(
       LedgerErrorCodes.LEDGER_CORRUPT,
@@ -30,10 +65,7 @@ export function readHistory(opts: Readonly<ReadHistoryOptions>): HistoryEntry[] 
     );
   const out: HistoryEntry[] = [];
   let cached: { n: number; block: ParsedBlock } | undefined;
-  for (const { key: hKey, value } of opts.history.getRange({ start: prefix, end, snapshot: true })) {
-    // Longer keys belong to another key that starts with `key` followed by U+0000.
-    if (hKey.byteLength !== prefix.byteLength + VERSION_BYTES) continue;
-    const v = decodeVersion(hKey.subarray(prefix.byteLength));
+  for (const v of keyVersions(opts)) {
     if (cached?.n !== v.block) {
       const bytes = opts.getBlock(v.block);
       if (bytes === undefined) throw mismatch(v.block);
@@ -42,15 +74,14 @@ export function readHistory(opts: Readonly<ReadHistoryOptions>): HistoryEntry[] 
     const envelope = cached.block.envelopes[v.tx];
     const tx = envelope === undefined ? undefined : parseEnvelope(envelope);
     if (tx?.type !== 'endorser') throw mismatch(v.block);
-    const isDelete = value[0] === 1;
     const entry = {
       blockNumber: v.block,
       txIndex: v.tx,
       txId: tx.txId,
       timestamp: tx.proposal.timestamp,
-      isDelete,
+      isDelete: v.isDelete,
     };
-    if (isDelete) {
+    if (v.isDelete) {
       out.push(entry);
       continue;
     }

@@ -79,7 +79,7 @@ export function recoverSegments(opts: Readonly<RecoverOptions>): Recovered {
     let step = scan.next();
     try {
       while (step.done !== true) {
-        const { offset, bytes } = step.value;
+        const { offset, bytes, storedLength } = step.value;
         let block: ParsedBlock;
         let prepared: PreparedBlock;
         try {
@@ -102,7 +102,7 @@ export function recoverSegments(opts: Readonly<RecoverOptions>): Recovered {
             block.number,
           );
         }
-        index.apply(prepared, { segment: seg, offset, length: bytes.byteLength, hash: block.hash });
+        index.apply(prepared, { segment: seg, offset, length: storedLength, hash: block.hash });
         replayedBlocks.push(block.number);
         height = block.number + 1;
         lastHash = block.hash;

@@ -157,7 +157,7 @@ describe('Ledger reopen and recovery', () => {
     const records = [...readBlockFiles(dir)];
     const target = records[1]!;
     const fd = fs.openSync(target.file, 'r+');
-    const at = target.offset + 8 + (target.bytes.byteLength >> 1);
+    const at = target.offset + 8 + (target.storedLength >> 1);
     const byte = Buffer.alloc(1);
     fs.readSync(fd, byte, 0, 1, at);
     fs.writeSync(fd, Buffer.of(byte[0]! ^ 0x80), 0, 1, at);
@@ -262,7 +262,7 @@ describe('readBlockFiles', () => {
     expect(records.map((r) => parseBlock(r.bytes).hash)).toEqual(blocks.map((b) => b.hash));
     expect(records.map((r) => r.file)).toEqual([seg0(dir), seg0(dir), seg0(dir)]);
     expect(records[0]!.offset).toBe(0);
-    expect(records[1]!.offset).toBe(8 + records[0]!.bytes.byteLength + 4);
+    expect(records[1]!.offset).toBe(8 + records[0]!.storedLength + 4);
     expect(parseBlock(records[2]!.bytes).validationCodes).toEqual(blocks[2]!.validationCodes);
   });
 

@@ -2,13 +2,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { ConsortiaError } from '../common/index.js';
+import {
+  isRecordMagic,
+  isSelfContained,
+  type PackedBlock,
+  RECORD_MAGIC,
+  unpackBlock,
+} from './blockCompression.js';
 import { LedgerErrorCodes } from './errors.js';
 
-/** 'CSB1': the magic number that starts every record of a segment file. */
-export const RECORD_MAGIC = 0x43534231;
-/** Magic and length before the block bytes. */
+/** 'CSB1': the magic of a record holding the block bytes as they are (see blockCompression.ts). */
+export { RECORD_MAGIC } from './blockCompression.js';
+/** Magic and length before the stored bytes. */
 export const RECORD_HEADER_BYTES = 8;
-/** CRC-32 after the block bytes. */
+/** CRC-32 after the stored bytes. */
 export const RECORD_TRAILER_BYTES = 4;
 /** A new segment file is started when the next record would take the current one past this size. */
 export const SEGMENT_MAX_BYTES = 64 * 1024 * 1024;
@@ -20,25 +27,76 @@ export function segmentFileName(n: number): string {
   return `${String(n).padStart(6, '0')}.seg`;
 }
 
-/** Total bytes a record of `blockLength` block bytes takes in a segment. */
-export function recordSize(blockLength: number): number {
-  return RECORD_HEADER_BYTES + blockLength + RECORD_TRAILER_BYTES;
+/** Total bytes a record of `storedLength` stored bytes takes in a segment. */
+export function recordSize(storedLength: number): number {
+  return RECORD_HEADER_BYTES + storedLength + RECORD_TRAILER_BYTES;
 }
 
 /**
- * Encodes one segment record: magic (u32 BE) ‖ length (u32 BE) ‖ block bytes ‖ CRC-32 of the
- * block bytes (u32 BE).
+ * Encodes one segment record: magic (u32 BE) ‖ stored length (u32 BE) ‖ stored bytes ‖ CRC-32 of
+ * the stored bytes (u32 BE). Without `packed` the record is a `CSB1` record of the block bytes as
+ * they are; with it (from `packBlock`), the record holds the packed form.
  *
  * @example
- * fs.writeSync(fd, encodeSegmentRecord(blockBytes));
+ * fs.writeSync(fd, encodeSegmentRecord(blockBytes, packBlock(blockBytes)));
  */
-export function encodeSegmentRecord(block: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(recordSize(block.byteLength));
-  out.writeUInt32BE(RECORD_MAGIC, 0);
-  out.writeUInt32BE(block.byteLength, 4);
-  out.set(block, RECORD_HEADER_BYTES);
-  out.writeUInt32BE(crc32(block), RECORD_HEADER_BYTES + block.byteLength);
+export function encodeSegmentRecord(block: Uint8Array, packed?: PackedBlock): Buffer {
+  const magic = packed?.magic ?? RECORD_MAGIC;
+  const stored = packed?.stored ?? block;
+  const out = Buffer.allocUnsafe(recordSize(stored.byteLength));
+  out.writeUInt32BE(magic, 0);
+  out.writeUInt32BE(stored.byteLength, 4);
+  out.set(stored, RECORD_HEADER_BYTES);
+  out.writeUInt32BE(crc32(stored), RECORD_HEADER_BYTES + stored.byteLength);
   return out;
+}
+
+/**
+ * The block bytes of referenced records, by file and offset: the records of a segment that use a
+ * dictionary mostly name the same one, so it is read and inflated once.
+ */
+export class ReferenceCache {
+  static readonly #MAX = 4;
+  readonly #blocks = new Map<string, Uint8Array>();
+
+  get(file: string, offset: number, load: () => Uint8Array): Uint8Array {
+    const key = `${offset}@${file}`;
+    let bytes = this.#blocks.get(key);
+    if (bytes === undefined) {
+      bytes = load();
+      if (this.#blocks.size >= ReferenceCache.#MAX) this.#blocks.delete(this.#blocks.keys().next().value!);
+      this.#blocks.set(key, bytes);
+    }
+    return bytes;
+  }
+}
+
+/** The block bytes of a checked record body, reading a referenced record through `fd` when needed. */
+function recordBlock(
+  fd: number,
+  file: string,
+  offset: number,
+  magic: number,
+  stored: Buffer,
+  cache: ReferenceCache,
+): Uint8Array {
+  const view = new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength);
+  const referenced = (at: number): Uint8Array => {
+    if (at >= offset) throw new Error(`the dictionary reference ${at} does not point back`);
+    return cache.get(file, at, () => {
+      const header = readExactly(fd, RECORD_HEADER_BYTES, at);
+      if (header.byteLength < RECORD_HEADER_BYTES || !isSelfContained(header.readUInt32BE(0))) {
+        throw new Error(`the dictionary reference ${at} is not a self-contained record`);
+      }
+      return readRecordAt(fd, file, at, header.readUInt32BE(4), cache);
+    });
+  };
+  try {
+    return unpackBlock(magic, view, referenced);
+  } catch (err) {
+    if (err instanceof ConsortiaError) throw err;
+    throw corrupt(file, offset, (err as Error).message);
+  }
 }
 
 /**
@@ -76,7 +134,10 @@ export function listSegments(blocksDir: string): number[] {
 /** A complete, checked record found by `scanSegment`. */
 export interface ScannedRecord {
   readonly offset: number;
+  /** The block bytes (inflated when the record is compressed). */
   readonly bytes: Uint8Array;
+  /** Bytes stored in the record (what a block location's `length` names). */
+  readonly storedLength: number;
 }
 
 /** How a scan of one segment ended. */
@@ -128,6 +189,7 @@ export function* scanSegment(
   tailMayBeTorn: boolean,
 ): Generator<ScannedRecord, ScanEnd, undefined> {
   const fd = fs.openSync(file, 'r');
+  const cache = new ReferenceCache();
   try {
     const size = fs.fstatSync(fd).size;
     if (start > size) throw corrupt(file, start, 'the file is shorter than the block index says');
@@ -138,7 +200,8 @@ export function* scanSegment(
         throw corrupt(file, offset, 'incomplete record header');
       }
       const header = readExactly(fd, RECORD_HEADER_BYTES, offset);
-      if (header.readUInt32BE(0) !== RECORD_MAGIC) {
+      const magic = header.readUInt32BE(0);
+      if (!isRecordMagic(magic)) {
         if (tailMayBeTorn && allZero(fd, offset, size)) return { end: offset, size };
         throw corrupt(file, offset, 'bad record magic');
       }
@@ -150,12 +213,12 @@ export function* scanSegment(
       }
       const body = readExactly(fd, length + RECORD_TRAILER_BYTES, offset + RECORD_HEADER_BYTES);
       if (body.byteLength !== length + RECORD_TRAILER_BYTES) throw corrupt(file, offset, 'short read');
-      const bytes = body.subarray(0, length);
-      if (crc32(bytes) !== body.readUInt32BE(length)) {
+      const stored = body.subarray(0, length);
+      if (crc32(stored) !== body.readUInt32BE(length)) {
         if (tailMayBeTorn && end === size) return { end: offset, size };
         throw corrupt(file, offset, 'checksum mismatch');
       }
-      yield { offset, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+      yield { offset, bytes: recordBlock(fd, file, offset, magic, stored, cache), storedLength: length };
       offset = end;
     }
     return { end: offset, size };
@@ -165,20 +228,29 @@ export function* scanSegment(
 }
 
 /**
- * Reads the block bytes of the record at `offset` of an open segment and checks its magic, length
- * and CRC. Throws LEDGER_CORRUPT naming `file` when they do not match.
+ * Reads the block bytes of the record at `offset` of an open segment (`length` stored bytes) and
+ * checks its magic, length and CRC; a compressed record is inflated (with the dictionary of the
+ * record it references, through `cache`). Throws LEDGER_CORRUPT naming
+ * `file` when they do not match.
  */
-export function readRecordAt(fd: number, file: string, offset: number, length: number): Uint8Array {
+export function readRecordAt(
+  fd: number,
+  file: string,
+  offset: number,
+  length: number,
+  cache: ReferenceCache = new ReferenceCache(),
+): Uint8Array {
   const buf = readExactly(fd, recordSize(length), offset);
   if (buf.byteLength !== recordSize(length)) {
     throw corrupt(file, offset, 'record runs past the end of the file');
   }
-  if (buf.readUInt32BE(0) !== RECORD_MAGIC || buf.readUInt32BE(4) !== length) {
+  const magic = buf.readUInt32BE(0);
+  if (!isRecordMagic(magic) || buf.readUInt32BE(4) !== length) {
     throw corrupt(file, offset, 'record header does not match the block index');
   }
-  const bytes = buf.subarray(RECORD_HEADER_BYTES, RECORD_HEADER_BYTES + length);
-  if (crc32(bytes) !== buf.readUInt32BE(RECORD_HEADER_BYTES + length)) {
+  const stored = buf.subarray(RECORD_HEADER_BYTES, RECORD_HEADER_BYTES + length);
+  if (crc32(stored) !== buf.readUInt32BE(RECORD_HEADER_BYTES + length)) {
     throw corrupt(file, offset, 'checksum mismatch');
   }
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return recordBlock(fd, file, offset, magic, stored, cache);
 }

@@ -1,13 +1,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConsortiaError } from '../common/index.js';
+import {
+  type DictionaryReference,
+  dictionaryOf,
+  isSelfContained,
+  type PackedBlock,
+  packBlock,
+  packBlockAsync,
+} from './blockCompression.js';
 import { LedgerErrorCodes } from './errors.js';
-import { encodeSegmentRecord, readRecordAt, SEGMENT_MAX_BYTES, segmentFileName } from './segmentRecord.js';
+import {
+  encodeSegmentRecord,
+  ReferenceCache,
+  readRecordAt,
+  recordSize,
+  SEGMENT_MAX_BYTES,
+  segmentFileName,
+} from './segmentRecord.js';
 
 /** Where a record was appended. */
 export interface AppendedRecord {
   readonly segment: number;
   readonly offset: number;
+  /** Bytes stored in the record: the compressed length when the block was compressed. */
   readonly length: number;
 }
 
@@ -20,6 +36,11 @@ export interface SegmentStoreOptions {
 }
 
 const MAX_READ_FDS = 16;
+/**
+ * Records compressed with one dictionary before the next block starts a fresh one, so that the
+ * dictionary follows what the channel's blocks look like now.
+ */
+const DICTIONARY_USES = 256;
 
 /** fsyncs a directory so that files created in it survive a crash. */
 export function fsyncDir(dir: string): void {
@@ -44,6 +65,10 @@ export class SegmentStore {
   #fd: number | undefined;
   #failed = false;
   readonly #readFds = new Map<number, number>();
+  readonly #references = new ReferenceCache();
+  /** The self-contained record of the current segment whose tail is the next records' dictionary. */
+  #reference: DictionaryReference | undefined;
+  #referenceUses = 0;
 
   constructor(opts: Readonly<SegmentStoreOptions>) {
     this.#blocksDir = opts.blocksDir;
@@ -70,48 +95,38 @@ export class SegmentStore {
     return this.#fd;
   }
 
-  /** Appends one block as a record and fsyncs it. Throws LEDGER_IO, with nothing appended, on failure. */
+  /**
+   * Appends one block as a record (compressed when that makes it smaller) and fsyncs it. Throws
+   * LEDGER_IO, with nothing appended, on failure.
+   */
   append(block: Uint8Array): AppendedRecord {
-    const record = encodeSegmentRecord(block);
     let offset = this.#size;
+    let packed: PackedBlock | undefined;
     try {
-      if (this.#size > 0 && this.#size + record.byteLength > this.#maxBytes) {
-        this.#closeAppendFd();
-        this.#segment += 1;
-        this.#size = 0;
-        offset = 0;
-      }
+      offset = this.#startSegmentIfFull(block);
+      packed = packBlock(block, this.#reference);
+      const record = encodeSegmentRecord(block, packed);
       const fd = this.#openForAppend();
       let done = 0;
       while (done < record.byteLength) done += fs.writeSync(fd, record, done, record.byteLength - done);
       fs.fsyncSync(fd);
     } catch (err) {
-      this.#cutBack(offset);
-      throw new ConsortiaError(
-        LedgerErrorCodes.LEDGER_IO,
-        `could not append a block to ${this.fileOf(this.#segment)}: ${(err as Error).message}; free disk space or fix the storage and retry`,
-        { file: this.fileOf(this.#segment) },
-        { cause: err },
-      );
+      throw this.#appendFailed(offset, err);
     }
-    this.#size = offset + record.byteLength;
-    return { segment: this.#segment, offset, length: block.byteLength };
+    return this.#appended(block, offset, packed);
   }
 
   /**
-   * `append` without blocking the thread: the write and the fdatasync run on libuv's thread
-   * pool. Appends must not overlap (a ledger commits one block at a time).
+   * `append` without blocking the thread: compression, the write and the fdatasync run on
+   * libuv's thread pool. Appends must not overlap (a ledger commits one block at a time).
    */
   async appendAsync(block: Uint8Array): Promise<AppendedRecord> {
-    const record = encodeSegmentRecord(block);
     let offset = this.#size;
+    let packed: PackedBlock | undefined;
     try {
-      if (this.#size > 0 && this.#size + record.byteLength > this.#maxBytes) {
-        this.#closeAppendFd();
-        this.#segment += 1;
-        this.#size = 0;
-        offset = 0;
-      }
+      offset = this.#startSegmentIfFull(block);
+      packed = await packBlockAsync(block, this.#reference);
+      const record = encodeSegmentRecord(block, packed);
       const fd = this.#openForAppend();
       let done = 0;
       while (done < record.byteLength) {
@@ -126,16 +141,47 @@ export class SegmentStore {
         fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())),
       );
     } catch (err) {
-      this.#cutBack(offset);
-      throw new ConsortiaError(
-        LedgerErrorCodes.LEDGER_IO,
-        `could not append a block to ${this.fileOf(this.#segment)}: ${(err as Error).message}; free disk space or fix the storage and retry`,
-        { file: this.fileOf(this.#segment) },
-        { cause: err },
-      );
+      throw this.#appendFailed(offset, err);
     }
-    this.#size = offset + record.byteLength;
-    return { segment: this.#segment, offset, length: block.byteLength };
+    return this.#appended(block, offset, packed);
+  }
+
+  /**
+   * Moves to a new segment when `block` might not fit in the current one (judged by its
+   * uncompressed size, so the decision does not depend on the dictionary); returns the offset the
+   * record will take.
+   */
+  #startSegmentIfFull(block: Uint8Array): number {
+    if (this.#size > 0 && this.#size + recordSize(block.byteLength) > this.#maxBytes) {
+      this.#closeAppendFd();
+      this.#segment += 1;
+      this.#size = 0;
+      this.#reference = undefined;
+    }
+    return this.#size;
+  }
+
+  #appendFailed(offset: number, err: unknown): ConsortiaError {
+    this.#cutBack(offset);
+    return new ConsortiaError(
+      LedgerErrorCodes.LEDGER_IO,
+      `could not append a block to ${this.fileOf(this.#segment)}: ${(err as Error).message}; free disk space or fix the storage and retry`,
+      { file: this.fileOf(this.#segment) },
+      { cause: err },
+    );
+  }
+
+  /** Records the append, and makes a self-contained record the dictionary of the next ones. */
+  #appended(block: Uint8Array, offset: number, packed: PackedBlock | undefined): AppendedRecord {
+    const length = packed?.stored.byteLength ?? block.byteLength;
+    this.#size = offset + recordSize(length);
+    if (packed === undefined || isSelfContained(packed.magic)) {
+      this.#reference = { offset, dictionary: dictionaryOf(block) };
+      this.#referenceUses = 0;
+    } else if (++this.#referenceUses >= DICTIONARY_USES) {
+      this.#reference = undefined;
+    }
+    return { segment: this.#segment, offset, length };
   }
 
   /** Removes the record just appended (its index write failed), so that the block can be retried. */
@@ -144,6 +190,7 @@ export class SegmentStore {
       this.#failed = true;
       return;
     }
+    if (this.#reference !== undefined && this.#reference.offset >= rec.offset) this.#reference = undefined;
     this.#cutBack(rec.offset);
   }
 
@@ -171,7 +218,7 @@ export class SegmentStore {
       fd = fs.openSync(this.fileOf(segment), 'r');
       this.#readFds.set(segment, fd);
     }
-    return readRecordAt(fd, this.fileOf(segment), offset, length);
+    return readRecordAt(fd, this.fileOf(segment), offset, length, this.#references);
   }
 
   #closeAppendFd(): void {

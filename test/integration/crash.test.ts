@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { packBlock } from '../../src/ledger/blockCompression.js';
+import { readBlockFiles } from '../../src/ledger/index.js';
+import { encodeSegmentRecord } from '../../src/ledger/segmentRecord.js';
 import { verifyDataDir } from '../../src/network/index.js';
 import { ValidationCode } from '../../src/protocol/index.js';
 import { removeDir, startNetwork, tempDir } from '../support/network.js';
@@ -82,14 +85,32 @@ describe('consortia verify', () => {
 
     const blocksDir = join(t.dataDir, 'TelcoC', 'peer0', 'ledgers', 'telecom', 'blocks');
     const seg = join(blocksDir, readdirSync(blocksDir).sort()[0]!);
-    const bytes = readFileSync(seg);
-    const at = bytes.indexOf(Buffer.from('v-1'));
-    expect(at).toBeGreaterThan(0);
-    bytes[at + 2] = '7'.charCodeAt(0);
-    writeFileSync(seg, bytes);
+    const original = readFileSync(seg);
+    // Block records are compressed, so the asset id is found in the inflated block bytes.
+    const rec = [...readBlockFiles(join(blocksDir, '..'))].find((r) => Buffer.from(r.bytes).includes('v-1'))!;
+    expect(rec.storedLength).toBeLessThan(rec.bytes.byteLength);
+
+    // A flipped byte: the record's checksum names it.
+    const flipped = Buffer.from(original);
+    flipped[rec.offset + 8 + (rec.storedLength >> 1)]! ^= 0x01;
+    writeFileSync(seg, flipped);
+    const crcErr = await verifyDataDir(t.dataDir).catch((e: unknown) => e);
+    expect(crcErr).toMatchObject({ code: 'VERIFY_FAILED' });
+    expect((crcErr as Error).message).toContain(seg);
+    expect((crcErr as Error).message).toMatch(/block \d+: damaged record/);
+
+    // A rewritten record with a fresh checksum: the block's data hash names it.
+    const altered = Buffer.from(rec.bytes);
+    altered[altered.indexOf('v-1') + 2] = '7'.charCodeAt(0);
+    const forged = encodeSegmentRecord(altered, packBlock(altered));
+    const recordEnd = rec.offset + 8 + rec.storedLength + 4;
+    writeFileSync(
+      seg,
+      Buffer.concat([original.subarray(0, rec.offset), forged, original.subarray(recordEnd)]),
+    );
     const err = await verifyDataDir(t.dataDir).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'VERIFY_FAILED' });
     expect((err as Error).message).toContain(seg);
-    expect((err as Error).message).toMatch(/block \d+/);
+    expect((err as Error).message).toMatch(/block \d+: .*data hash does not match/);
   });
 });
