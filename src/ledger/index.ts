@@ -13,6 +13,7 @@ export { PRIVATE_DIR, VALUES_FILE } from './privateValueFile.js';
 export { type BlockFileRecord, type ReadBlockFilesOptions, readBlockFiles } from './readBlockFiles.js';
 export type {
   HistoryEntry,
+  LedgerStorage,
   RecoveryReport,
   StateEntry,
   StateReader,

@@ -61,6 +61,25 @@ const COMMIT_FLAGS =
 
 type BinDb = Database<Buffer, Buffer>;
 
+/** The tables (LMDB sub-databases) of the index. */
+export const INDEX_TABLES = [
+  'meta',
+  'blockIndex',
+  'txIndex',
+  'state',
+  'keyPolicies',
+  'history',
+  'private',
+] as const;
+export type IndexTable = (typeof INDEX_TABLES)[number];
+
+interface LmdbStats {
+  readonly pageSize: number;
+  readonly treeBranchPageCount: number;
+  readonly treeLeafPageCount: number;
+  readonly overflowPages: number;
+}
+
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -277,6 +296,20 @@ export class IndexStore {
   #liveVersion(sKey: Buffer): VersionRef | undefined {
     const stored = this.state.getBinary(sKey);
     return stored === undefined ? undefined : decodeVersion(stored);
+  }
+
+  /**
+   * Bytes of LMDB pages each table uses (branch, leaf and overflow pages × page size), and the
+   * pages the file holds in all: the rest are free pages and LMDB's own.
+   */
+  pageUsage(): { tables: Record<IndexTable, number>; fileBytes: number } {
+    const tables = {} as Record<IndexTable, number>;
+    for (const name of INDEX_TABLES) {
+      const s = this[name].getStats() as LmdbStats;
+      tables[name] = (s.treeBranchPageCount + s.treeLeafPageCount + s.overflowPages) * s.pageSize;
+    }
+    const root = this.#root.getStats() as LmdbStats & { lastPageNumber: number };
+    return { tables, fileBytes: (root.lastPageNumber + 1) * root.pageSize };
   }
 
   /** SHA-256 over every state entry (key, version, value) and then every key policy, in key order. */

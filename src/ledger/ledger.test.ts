@@ -292,6 +292,27 @@ describe('Ledger formats', () => {
     expect(await txKeyLengths(legacy)).toEqual([32, 32]);
   });
 
+  it('reports the bytes of each store', async () => {
+    const dir = tmpDir();
+    const ledger = await newLedger(dir);
+    const empty = ledger.storageBytes();
+    expect(empty.blockFiles).toBe(0);
+    const chain = new TestChain();
+    for (let i = 0; i < 5; i++) {
+      await ledger.commitBlock(chain.next([{ writes: [{ key: `k${i}`, value: 'x'.repeat(3000) }] }]).block);
+    }
+    const s = ledger.storageBytes();
+    const segment = fs.statSync(path.join(dir, 'blocks', '000000.seg')).size;
+    expect(s.blockFiles).toBe(segment);
+    expect(s.indexTables.state).toBeGreaterThan(15_000);
+    expect(s.indexTables.history).toBe(0);
+    const tables = Object.values(s.indexTables).reduce((a, b) => a + b, 0);
+    expect(tables + s.indexFree).toBe(fs.statSync(path.join(dir, 'ledger.mdb')).size);
+    const others = fs.readdirSync(dir).filter((f) => f !== 'blocks' && f !== 'ledger.mdb');
+    expect(others.length).toBeGreaterThan(0);
+    expect(s.other).toBe(others.reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0));
+  });
+
   it('refuses a ledger of a format this version does not know', async () => {
     const dir = tmpDir();
     const index = IndexStore.open(path.join(dir, 'ledger.mdb'));

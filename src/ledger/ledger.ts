@@ -12,7 +12,14 @@ import { type BlockPrivateData, type PrivateEntry, PrivateStore } from './privat
 import { readHistory } from './readHistory.js';
 import { type Recovered, recoverSegments } from './recoverSegments.js';
 import { fsyncDir, type SegmentStore } from './segmentStore.js';
-import type { HistoryEntry, RecoveryReport, StateEntry, StateReader, TxLocation } from './types.js';
+import type {
+  HistoryEntry,
+  LedgerStorage,
+  RecoveryReport,
+  StateEntry,
+  StateReader,
+  TxLocation,
+} from './types.js';
 
 /** Options of `Ledger.open`. */
 export interface LedgerOptions {
@@ -33,6 +40,17 @@ function faultBlock(dir: string): number | undefined {
   const m = /^crash-after-append:(\d+)(?::(.+))?$/.exec(process.env.CONSORTIA_FAULT ?? '');
   if (!m || (m[2] !== undefined && !dir.includes(m[2]))) return undefined;
   return Number(m[1]);
+}
+
+/** Sum of the sizes of the regular files under `dir`. */
+function treeBytes(dir: string): number {
+  let bytes = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) bytes += treeBytes(p);
+    else if (e.isFile()) bytes += fs.statSync(p).size;
+  }
+  return bytes;
 }
 
 /** The value bytes of a stored state value (after its version), as a plain Uint8Array view. */
@@ -287,6 +305,28 @@ export class Ledger implements StateReader {
   getCertificate(hash: Uint8Array): Uint8Array | undefined {
     this.#assertOpen();
     return this.#index.certificate(hash);
+  }
+
+  /**
+   * Bytes this ledger takes on disk, by store: block files, each index table, the index file's
+   * free pages, and the rest of the directory.
+   *
+   * @example
+   * const { blockFiles, indexTables } = ledger.storageBytes();
+   */
+  storageBytes(): LedgerStorage {
+    this.#assertOpen();
+    const { tables } = this.#index.pageUsage();
+    const used = Object.values(tables).reduce((a, b) => a + b, 0);
+    const total = treeBytes(this.#dir);
+    const blockFiles = treeBytes(path.join(this.#dir, BLOCKS_DIR));
+    const indexFile = fs.statSync(path.join(this.#dir, INDEX_FILE)).size;
+    return {
+      blockFiles,
+      indexTables: tables,
+      indexFree: Math.max(0, indexFile - used),
+      other: total - blockFiles - indexFile,
+    };
   }
 
   /**

@@ -43,6 +43,18 @@ export interface StateReader {
   getKeyPolicy(ns: string, key: string): string | undefined;
 }
 
+/** Bytes a ledger takes on disk, by store (`Ledger.storageBytes`). */
+export interface LedgerStorage {
+  /** The segment files. */
+  readonly blockFiles: number;
+  /** LMDB pages in use, by index table (state, history, txIndex, …). */
+  readonly indexTables: Readonly<Record<string, number>>;
+  /** The rest of the index file: free pages and LMDB's own. */
+  readonly indexFree: number;
+  /** Everything else in the ledger directory (private data values, lock files). */
+  readonly other: number;
+}
+
 /** What `Ledger.open` found and repaired. */
 export interface RecoveryReport {
   /** Blocks that were in the block store but not yet in the state, and were applied again. */

@@ -116,8 +116,22 @@ describe('newProposal / parseProposal', () => {
     expect(err.detail).toEqual({ txId: sha256Hex(utf8('another')) });
   });
 
+  it('does not carry the txId, which readers derive from nonce and creator', () => {
+    const { bytes, txId } = newProposal(base);
+    expect(fromBinary(ProposalSchema, bytes).txId).toBe('');
+    expect(Buffer.from(bytes).includes(txId)).toBe(false);
+    // A proposal that carries it, as earlier clients wrote them, reads the same.
+    const explicit = editProposal(bytes, (p) => {
+      p.txId = txId;
+    });
+    expect(parseProposal(explicit).txId).toBe(txId);
+  });
+
   it('refuses a proposal whose nonce or creator changed under the same txId', () => {
-    const { bytes } = newProposal(base);
+    const { bytes: derived, txId } = newProposal(base);
+    const bytes = editProposal(derived, (p) => {
+      p.txId = txId;
+    });
     const otherNonce = editProposal(bytes, (p) => {
       p.nonce = new Uint8Array(24).fill(9);
     });

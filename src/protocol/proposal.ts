@@ -110,9 +110,10 @@ export interface NewProposalOptions {
 export function newProposal(opts: Readonly<NewProposalOptions>): { bytes: Uint8Array; txId: string } {
   const nonce = opts.nonce ?? new Uint8Array(randomBytes(24));
   const txId = computeTxId(nonce, opts.creator);
+  // tx_id is left out: it is SHA-256(nonce ‖ creator), which every reader derives (64 bytes less in
+  // every stored transaction).
   const proposal = create(ProposalSchema, {
     channel: opts.channel,
-    txId,
     timestamp: toUint64(opts.timestamp ?? Date.now(), 'proposal timestamp'),
     nonce,
     creator: opts.creator,
@@ -124,7 +125,11 @@ export function newProposal(opts: Readonly<NewProposalOptions>): { bytes: Uint8A
   return { bytes: toBinary(ProposalSchema, proposal), txId };
 }
 
-/** Decodes proposal bytes and checks their internal consistency (txId, creator). */
+/**
+ * Decodes proposal bytes and checks their internal consistency (txId, creator). The txId is
+ * SHA-256(nonce ‖ creator); a proposal may carry it (as earlier clients wrote) and then it must
+ * match.
+ */
 export function parseProposal(bytes: Uint8Array): ParsedProposal {
   const p: Proposal = decodeMessage(ProposalSchema, bytes, 'proposal');
   if (!p.channel || !p.contract || !p.function) {
@@ -136,7 +141,8 @@ export function parseProposal(bytes: Uint8Array): ParsedProposal {
   if (p.nonce.byteLength < 8)
     throw new ConsortiaError('MALFORMED_MESSAGE', 'the proposal nonce is too short');
   const creator = decodeIdentity(p.creator);
-  if (p.txId !== computeTxId(p.nonce, p.creator)) {
+  const txId = computeTxId(p.nonce, p.creator);
+  if (p.txId !== '' && p.txId !== txId) {
     throw new ConsortiaError('BAD_TXID', 'the transaction id is not SHA-256(nonce ‖ creator)', {
       txId: p.txId,
     });
@@ -145,7 +151,7 @@ export function parseProposal(bytes: Uint8Array): ParsedProposal {
     bytes,
     hash: sha256(bytes),
     channel: p.channel,
-    txId: p.txId,
+    txId,
     timestamp: toSafeNumber(p.timestamp, 'proposal timestamp'),
     nonce: p.nonce,
     creatorBytes: p.creator,

@@ -10,7 +10,7 @@ import { parseBlock } from '../../protocol/index.js';
 import { BENCH_CHANNEL, benchNetworkConfig, requireBenchContract } from './benchNetwork.js';
 import { BenchRecorder, type RecordedStats } from './benchRecorder.js';
 import { ClientPool } from './clientPool.js';
-import { type DiskUsage, diskUsage, peerLedgerDir } from './diskUsage.js';
+import { type DiskUsage, diskUsage, peerLedgerDir, storageGrowthPerTx } from './diskUsage.js';
 import { RateSchedule, splitSlots } from './rateSchedule.js';
 import {
   type CryptoSpeed,
@@ -155,6 +155,8 @@ export interface DiskReport {
   readonly txs: number;
   readonly bytesPerTx: number;
   readonly allocatedBytesPerTx: number;
+  /** Growth per transaction of each store (block files, index tables, free pages), non-zero ones only. */
+  readonly byStorePerTx: Readonly<Record<string, number>>;
 }
 
 /**
@@ -297,6 +299,7 @@ export async function runBench(opts: Readonly<BenchOptions>): Promise<BenchResul
     const diskPeer = `${DISK_PEER.org}.${DISK_PEER.node}`;
     const diskDir = peerLedgerDir(layout.nodeDir(dataDir, DISK_PEER.org, DISK_PEER.node), CHANNEL);
     const diskBefore = diskUsage(diskDir);
+    const storesBefore = network.peer(diskPeer).ledger(CHANNEL).storageBytes();
     const heightBefore = network.peer(diskPeer).height(CHANNEL);
 
     phase('calibrating P-256');
@@ -399,6 +402,7 @@ export async function runBench(opts: Readonly<BenchOptions>): Promise<BenchResul
     const allCores = await calibrateParallelVerify(opts.calibrationMs, crypto.cores);
 
     const diskAfter = diskUsage(diskDir);
+    const storesAfter = network.peer(diskPeer).ledger(CHANNEL).storageBytes();
     const heightAfter = network.peer(diskPeer).height(CHANNEL);
     const diskTxs = txsInBlocks(network, diskPeer, heightBefore, heightAfter);
     const stats = recorder.summary();
@@ -445,6 +449,7 @@ export async function runBench(opts: Readonly<BenchOptions>): Promise<BenchResul
         bytesPerTx: diskTxs > 0 ? Math.round((diskAfter.bytes - diskBefore.bytes) / diskTxs) : 0,
         allocatedBytesPerTx:
           diskTxs > 0 ? Math.round((diskAfter.allocatedBytes - diskBefore.allocatedBytes) / diskTxs) : 0,
+        byStorePerTx: storageGrowthPerTx(storesBefore, storesAfter, diskTxs),
       },
       ...(keep ? { dataDir } : {}),
       timeSeries,

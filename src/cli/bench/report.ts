@@ -4,6 +4,12 @@ import type { SecondStats } from './benchRecorder.js';
 import type { BenchResult } from './benchRun.js';
 import { renderChartHtml } from './chart.js';
 
+/** `blockFiles 481, state 169, txIndex 46 B/tx`, largest first. */
+function storeBreakdown(perTx: Readonly<Record<string, number>> | undefined): string {
+  const entries = Object.entries(perTx ?? {}).sort((a, b) => b[1] - a[1]);
+  return entries.length === 0 ? '—' : `${entries.map(([k, v]) => `${k} ${v}`).join(', ')} B/tx`;
+}
+
 /**
  * The default result file: `.bench-out/<name>-<UTC timestamp>.json` under `cwd`.
  *
@@ -88,6 +94,7 @@ export function summaryRows(r: Readonly<BenchResult>): [string, string][] {
       'disk per tx',
       `${r.disk.bytesPerTx} B (${r.disk.allocatedBytesPerTx} B allocated) on ${r.disk.peer}, ${r.disk.txs} txs`,
     ],
+    ['  by store', storeBreakdown(r.disk.byStorePerTx)],
   );
   return rows;
 }

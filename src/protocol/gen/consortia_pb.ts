@@ -58,7 +58,7 @@ export type Proposal = Message<"consortia.v1.Proposal"> & {
   channel: string;
 
   /**
-   * hex SHA-256(nonce ‖ creator bytes)
+   * hex SHA-256(nonce ‖ creator bytes); empty = derived (what clients write)
    *
    * @generated from field: string tx_id = 2;
    */
