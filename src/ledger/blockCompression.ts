@@ -90,15 +90,6 @@ export function packBlock(block: Uint8Array, ref?: DictionaryReference): PackedB
   return pack(block, ref, zlib.deflateRawSync(block, deflateOptions(ref)));
 }
 
-/** `packBlock` with the compression on libuv's thread pool. */
-export function packBlockAsync(block: Uint8Array, ref?: DictionaryReference): Promise<PackedBlock> {
-  return new Promise((resolve, reject) =>
-    zlib.deflateRaw(block, deflateOptions(ref), (err, out) =>
-      err ? reject(err) : resolve(pack(block, ref, out)),
-    ),
-  );
-}
-
 /** The reference offset a `CSZ2` body names, or undefined when the body is too short to name one. */
 export function referencedOffset(stored: Uint8Array): number | undefined {
   if (stored.byteLength < REFERENCE_HEADER_BYTES) return undefined;
