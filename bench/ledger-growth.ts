@@ -103,11 +103,14 @@ interface Window {
   readonly txPerSecond: number;
   readonly hasTxIdUsPerTx: number;
   readonly commitUsPerTx: number;
+  /** CPU time of the process (all threads) during the timed part, per transaction. */
+  readonly cpuUsPerTx: number;
 }
 const windows: Window[] = [];
 let windowTxs = 0;
 let windowNs = 0n;
 let windowLookupNs = 0n;
+let windowCpuUs = 0;
 let committed = 0;
 const t0 = Date.now();
 console.log(`ledger ${dir}: ${TXS} register transactions in blocks of ${BLOCK_SIZE}, windows of ${WINDOW}`);
@@ -128,11 +131,14 @@ for (let n = start; committed < TXS; n++) {
   };
   const txs: ParsedTx[] = envelopes.map((e) => parseEnvelope(e));
 
+  const cpu0 = process.cpuUsage();
   const a = process.hrtime.bigint();
   for (const tx of txs) if (ledger.hasTxId(tx.txId)) throw new Error(`duplicate ${tx.txId}`);
   const b = process.hrtime.bigint();
   await ledger.commitBlock(block, txs);
   const c = process.hrtime.bigint();
+  const cpu = process.cpuUsage(cpu0);
+  windowCpuUs += cpu.user + cpu.system;
 
   previousHash = block.hash;
   committed += count;
@@ -142,6 +148,7 @@ for (let n = start; committed < TXS; n++) {
   if (windowTxs >= WINDOW || committed === TXS) {
     const w: Window = {
       committedAfter: committed,
+      cpuUsPerTx: Math.round((windowCpuUs / windowTxs) * 10) / 10,
       txPerSecond: Math.round(windowTxs / (Number(windowNs) / 1e9)),
       hasTxIdUsPerTx: Math.round((Number(windowLookupNs) / 1e3 / windowTxs) * 100) / 100,
       commitUsPerTx: Math.round((Number(windowNs - windowLookupNs) / 1e3 / windowTxs) * 10) / 10,
@@ -150,11 +157,12 @@ for (let n = start; committed < TXS; n++) {
     const elapsed = Math.round((Date.now() - t0) / 1000);
     console.log(
       `  ${String(w.committedAfter).padStart(9)} txs  ${String(w.txPerSecond).padStart(6)} tx/s committed` +
-        `  (hasTxId ${w.hasTxIdUsPerTx} µs, commit ${w.commitUsPerTx} µs a tx)  ${elapsed} s`,
+        `  (hasTxId ${w.hasTxIdUsPerTx} µs, commit ${w.commitUsPerTx} µs, CPU ${w.cpuUsPerTx} µs a tx)  ${elapsed} s`,
     );
     windowTxs = 0;
     windowNs = 0n;
     windowLookupNs = 0n;
+    windowCpuUs = 0;
   }
 }
 const storage = ledger.storageBytes();
