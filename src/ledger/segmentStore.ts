@@ -177,7 +177,8 @@ export class SegmentStore {
     const length = packed?.stored.byteLength ?? block.byteLength;
     this.#size = offset + recordSize(length);
     if (packed === undefined || isSelfContained(packed.magic)) {
-      this.#reference = { offset, dictionary: dictionaryOf(block) };
+      // A copy: the dictionary outlives the caller's block buffer.
+      this.#reference = { offset, dictionary: dictionaryOf(block).slice() };
       this.#referenceUses = 0;
     } else if (++this.#referenceUses >= DICTIONARY_USES) {
       this.#reference = undefined;
