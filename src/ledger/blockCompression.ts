@@ -91,7 +91,7 @@ export function packBlock(block: Uint8Array, ref?: DictionaryReference): PackedB
 }
 
 /** The reference offset a `CSZ2` body names, or undefined when the body is too short to name one. */
-export function referencedOffset(stored: Uint8Array): number | undefined {
+function referencedOffset(stored: Uint8Array): number | undefined {
   if (stored.byteLength < REFERENCE_HEADER_BYTES) return undefined;
   const b = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
   return b.readUInt32BE(0) * 2 ** 32 + b.readUInt32BE(4);
