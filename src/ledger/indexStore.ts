@@ -298,18 +298,14 @@ export class IndexStore {
     return stored === undefined ? undefined : decodeVersion(stored);
   }
 
-  /**
-   * Bytes of LMDB pages each table uses (branch, leaf and overflow pages × page size), and the
-   * pages the file holds in all: the rest are free pages and LMDB's own.
-   */
-  pageUsage(): { tables: Record<IndexTable, number>; fileBytes: number } {
+  /** Bytes of LMDB pages each table uses (branch, leaf and overflow pages × page size). */
+  pageUsage(): { tables: Record<IndexTable, number> } {
     const tables = {} as Record<IndexTable, number>;
     for (const name of INDEX_TABLES) {
       const s = this[name].getStats() as LmdbStats;
       tables[name] = (s.treeBranchPageCount + s.treeLeafPageCount + s.overflowPages) * s.pageSize;
     }
-    const root = this.#root.getStats() as LmdbStats & { lastPageNumber: number };
-    return { tables, fileBytes: (root.lastPageNumber + 1) * root.pageSize };
+    return { tables };
   }
 
   /** SHA-256 over every state entry (key, version, value) and then every key policy, in key order. */
