@@ -35,7 +35,14 @@ export {
 } from './peerBench.js';
 export { progressBar } from './progressBar.js';
 export { RateSchedule, splitSlots } from './rateSchedule.js';
-export { chartPathFor, defaultOutPath, formatTable, summaryRows, writeResult } from './report.js';
+export {
+  chartPathFor,
+  defaultOutPath,
+  formatTable,
+  storeBreakdown,
+  summaryRows,
+  writeResult,
+} from './report.js';
 export {
   type CryptoSpeed,
   calibrateCrypto,

@@ -25,7 +25,7 @@ import {
 import { BENCH_CHANNEL, benchNetworkConfig, requireBenchContract } from './benchNetwork.js';
 import type { SecondStats } from './benchRecorder.js';
 import { type CpuReport, cpuReport, type MachineInfo, machineInfo, runConcurrently } from './benchRun.js';
-import { type DiskUsage, diskUsage, peerLedgerDir } from './diskUsage.js';
+import { type DiskUsage, diskUsage, peerLedgerDir, storageGrowthPerTx } from './diskUsage.js';
 import { type CryptoSpeed, calibrateCrypto, calibrateParallelVerify, meanSpeed } from './signatureBound.js';
 import { round1 } from './stats.js';
 import { REGISTER_OP, registerHash } from './workloads.js';
@@ -80,6 +80,8 @@ export interface PeerBenchResult {
     readonly after: DiskUsage;
     readonly bytesPerTx: number;
     readonly allocatedBytesPerTx: number;
+    /** Growth per transaction of each store (see `storageGrowthPerTx`). */
+    readonly byStorePerTx: Readonly<Record<string, number>>;
   };
   /** What the transactions weigh on the wire (means per transaction). */
   readonly envelopes: EnvelopeAnatomy;
@@ -158,6 +160,7 @@ export async function runPeerBench(opts: Readonly<PeerBenchOptions>): Promise<Pe
     const cryptoBefore = calibrateCrypto(opts.calibrationMs);
     const ledgerDir = peerLedgerDir(peerDir, CHANNEL);
     const before = diskUsage(ledgerDir);
+    const storesBefore = peer.ledger(CHANNEL).storageBytes();
     const invalid = new Map<string, number>();
     let committed = 0;
     const perSecond: number[] = [];
@@ -180,6 +183,7 @@ export async function runPeerBench(opts: Readonly<PeerBenchOptions>): Promise<Pe
     const elapsedS = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     off();
+    const storesAfter = peer.ledger(CHANNEL).storageBytes();
     await peer.close();
     const after = diskUsage(ledgerDir);
     const cryptoAfter = calibrateCrypto(opts.calibrationMs);
@@ -210,6 +214,7 @@ export async function runPeerBench(opts: Readonly<PeerBenchOptions>): Promise<Pe
         after,
         bytesPerTx: Math.round((after.bytes - before.bytes) / opts.txs),
         allocatedBytesPerTx: Math.round((after.allocatedBytes - before.allocatedBytes) / opts.txs),
+        byStorePerTx: storageGrowthPerTx(storesBefore, storesAfter, opts.txs),
       },
       envelopes,
       timeSeries: Array.from({ length: perSecond.length }, (_, t) => ({

@@ -5,7 +5,7 @@ import type { BenchResult } from './benchRun.js';
 import { renderChartHtml } from './chart.js';
 
 /** `blockFiles 481, state 169, txIndex 46 B/tx`, largest first. */
-function storeBreakdown(perTx: Readonly<Record<string, number>> | undefined): string {
+export function storeBreakdown(perTx: Readonly<Record<string, number>> | undefined): string {
   const entries = Object.entries(perTx ?? {}).sort((a, b) => b[1] - a[1]);
   return entries.length === 0 ? '—' : `${entries.map(([k, v]) => `${k} ${v}`).join(', ')} B/tx`;
 }

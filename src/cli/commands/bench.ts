@@ -7,6 +7,7 @@ import {
   progressBar,
   runBench,
   runPeerBench,
+  storeBreakdown,
   summaryRows,
   WORKLOADS,
   type WorkloadName,
@@ -163,6 +164,7 @@ function peerRows(r: Awaited<ReturnType<typeof runPeerBench>>): [string, string]
     ['peer bound', `${r.peerBoundTps} tx/s (${r.verifiesPerTx} verifies per tx)`],
     ['of the bound', `${(r.boundRatio * 100).toFixed(1)}%`],
     ['disk per tx', `${r.disk.bytesPerTx} B (${r.disk.allocatedBytesPerTx} B allocated)`],
+    ['  by store', storeBreakdown(r.disk.byStorePerTx)],
     [
       'envelope per tx',
       `${r.envelopes.envelopeBytes} B, of which ${r.envelopes.certificateBytes} B certificates (${r.envelopes.endorsements} endorsements)`,
