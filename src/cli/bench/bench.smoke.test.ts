@@ -46,6 +46,9 @@ describe('consortia bench (smoke)', () => {
     expect(json.timeSeries).toHaveLength(2);
     // The disk figure covers the warm-up's transactions too; the committed count does not.
     expect(json.disk.txs).toBeGreaterThan(json.committed);
+    // Block files and state grew; the split by store is there.
+    expect(json.disk.byStorePerTx.blockFiles).toBeGreaterThan(0);
+    expect(json.disk.byStorePerTx.state).toBeGreaterThan(0);
     expect(readFileSync(files.html, 'utf8')).toContain('<svg');
   });
 
@@ -59,5 +62,8 @@ describe('consortia bench (smoke)', () => {
     expect(r.envelopes.certificateBytes).toBe(0);
     expect(r.verifiesPerTx).toBe(4);
     expect(r.disk.bytesPerTx).toBeGreaterThan(0);
+    // Blocks are stored compressed: fewer bytes of block file per transaction than its envelope.
+    expect(r.disk.byStorePerTx.blockFiles).toBeGreaterThan(0);
+    expect(r.disk.byStorePerTx.blockFiles).toBeLessThan(r.envelopes.envelopeBytes);
   });
 });
