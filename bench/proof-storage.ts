@@ -16,8 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { open } from 'lmdb';
-import { diskUsage } from '../src/cli/bench/diskUsage.js';
-import { utf8 } from '../src/common/index.js';
+import { diskUsage, utf8 } from '../src/common/index.js';
 import { sha256Hex } from '../src/crypto/index.js';
 import {
   type Contract,

@@ -5,6 +5,7 @@ import { submitConfigUpdateFile } from './configUpdate.js';
 import { parseConfigUpdateFile } from './configUpdateFile.js';
 import type { GatewayService } from './gatewayService.js';
 import { channelReadAccess, requestIdentity } from './readAccess.js';
+import { IDENTITY_HEADER_NAME } from './restInput.js';
 import type { IdentityResolver } from './restServer.js';
 
 /**
@@ -43,7 +44,7 @@ export function registerConfigRoutes(
     if (typeof label !== 'string')
       throw new ConsortiaError(
         'IDENTITY_REQUIRED',
-        'send X-Consortia-Identity naming an admin, e.g. TelcoA.admin',
+        `send ${IDENTITY_HEADER_NAME} naming an admin, e.g. TelcoA.admin`,
       );
     const file = parseConfigUpdateFile(JSON.stringify(req.body ?? null));
     if (file.channel !== channel)
@@ -64,7 +65,7 @@ export function registerConfigRoutes(
     if (typeof label !== 'string')
       throw new ConsortiaError(
         'IDENTITY_REQUIRED',
-        'send X-Consortia-Identity naming an admin, e.g. TelcoA.admin',
+        `send ${IDENTITY_HEADER_NAME} naming an admin, e.g. TelcoA.admin`,
       );
     const id = deps.identities(label);
     if (parseIdentityCert(id.certDer).role !== 'admin') {

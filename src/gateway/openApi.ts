@@ -12,6 +12,7 @@ import {
   type Schema,
   schemaRef,
 } from './openApiDocument.js';
+import { IDENTITY_HEADER_NAME } from './restInput.js';
 
 /** A contract deployed on a channel, as the channel configuration lists it. */
 export interface OpenApiContract {
@@ -53,7 +54,7 @@ its \`validationCode\` in \`detail\`), 503 when a node is unreachable.`;
 
 function identityParameter(defaultIdentity: string | undefined): OpenApiParameter {
   return {
-    name: 'X-Consortia-Identity',
+    name: IDENTITY_HEADER_NAME,
     in: 'header',
     required: defaultIdentity === undefined,
     description:

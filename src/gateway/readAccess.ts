@@ -2,7 +2,7 @@ import { ConsortiaError, isConsortiaError } from '../common/index.js';
 import { ChannelContext, toPolicySigner } from '../peer/index.js';
 import { encodeIdentity } from '../protocol/index.js';
 import type { GatewayService } from './gatewayService.js';
-import { IDENTITY_HEADER, identityLabel, requireChannel } from './restInput.js';
+import { IDENTITY_HEADER, IDENTITY_HEADER_NAME, identityLabel, requireChannel } from './restInput.js';
 
 /** Resolves an identity label (`TelcoA.admin`) to its org and certificate. */
 export type ReaderResolver = (label: string) => { readonly mspId: string; readonly certDer: Uint8Array };
@@ -54,7 +54,7 @@ export function channelReadAccess(opts: Readonly<ReadAccessOptions>): ChannelRea
     if (name === undefined) {
       throw new ConsortiaError(
         'IDENTITY_REQUIRED',
-        `reading channel ${channel} needs an identity: send the X-Consortia-Identity header (or ?identity=) naming a member, for example TelcoA.admin`,
+        `reading channel ${channel} needs an identity: send the ${IDENTITY_HEADER_NAME} header (or ?identity=) naming a member, for example TelcoA.admin`,
         { channel },
       );
     }

@@ -1,8 +1,10 @@
 import { ConsortiaError } from '../common/index.js';
 import type { GatewayService } from './gatewayService.js';
 
-/** The header naming the wallet identity a request acts as (lower case, as Node gives headers). */
-export const IDENTITY_HEADER = 'x-consortia-identity';
+/** The header naming the wallet identity a request acts as, as users write it (and messages name it). */
+export const IDENTITY_HEADER_NAME = 'X-Consortia-Identity';
+/** `IDENTITY_HEADER_NAME` in lower case, as Node gives headers. */
+export const IDENTITY_HEADER = IDENTITY_HEADER_NAME.toLowerCase();
 
 /** Deepest nesting of arguments the gateway forwards (canonical JSON allows 64 levels). */
 const MAX_ARGS_DEPTH = 32;

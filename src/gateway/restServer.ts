@@ -11,6 +11,7 @@ import type { OpenApiDocument } from './openApiDocument.js';
 import { registerProofRoute } from './proof/proofRoute.js';
 import { channelReadAccess, requestIdentity } from './readAccess.js';
 import { frameworkError, RestErrorCodes, sendError } from './restErrors.js';
+import { IDENTITY_HEADER_NAME } from './restInput.js';
 import { registerContractRoutes } from './routes/contractRoutes.js';
 import { registerLedgerRoutes } from './routes/ledgerRoutes.js';
 
@@ -102,7 +103,7 @@ export async function createRestServer(opts: Readonly<RestServerOptions>): Promi
     if (!id) {
       throw new ConsortiaError(
         RestErrorCodes.IDENTITY_REQUIRED,
-        `send the X-Consortia-Identity header naming an identity, for example TelcoA.admin`,
+        `send the ${IDENTITY_HEADER_NAME} header naming an identity, for example TelcoA.admin`,
       );
     }
     const known = connections.get(id);

@@ -1,3 +1,4 @@
+import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import { ConsortiaError } from '../common/index.js';
 import { sha256 } from '../crypto/index.js';
 import { LedgerErrorCodes } from './errors.js';
@@ -115,51 +116,35 @@ export function txIndexKey(idKey: Buffer, format: number): Buffer {
 /** Bytes of the fixed-width location encoding (block u64 ‖ tx u32 ‖ code), as format 1 wrote it. */
 const FIXED_TX_LOCATION_BYTES = 13;
 
-function pushVarint(out: number[], n: number): void {
-  let v = n;
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-}
-
 /**
  * A transaction location: varint block ‖ varint tx ‖ code (5 bytes for a block below 2^21 and a
  * tx below 128). An encoding that would take 13 bytes or more uses the fixed 13-byte form, which
  * `decodeTxLocation` tells apart by its length.
  */
 export function encodeTxLocation(block: number, tx: number, code: number): Buffer {
-  const out: number[] = [];
-  pushVarint(out, block);
-  pushVarint(out, tx);
-  out.push(code);
-  if (out.length < FIXED_TX_LOCATION_BYTES) return Buffer.from(out);
+  const varints = new BinaryWriter().uint64(block).uint32(tx).finish();
+  if (varints.byteLength + 1 < FIXED_TX_LOCATION_BYTES) {
+    const out = Buffer.allocUnsafe(varints.byteLength + 1);
+    out.set(varints, 0);
+    out[varints.byteLength] = code;
+    return out;
+  }
   const fixed = Buffer.allocUnsafe(FIXED_TX_LOCATION_BYTES);
   writeVersion(fixed, 0, block, tx);
   fixed[12] = code;
   return fixed;
 }
 
+/** Throws RangeError on a truncated encoding. */
 export function decodeTxLocation(buf: Buffer): TxLocation {
   if (buf.byteLength === FIXED_TX_LOCATION_BYTES) {
     return { blockNumber: readU64(buf, 0), txIndex: buf.readUInt32BE(8), validationCode: buf[12] ?? 0 };
   }
-  let at = 0;
-  const varint = (): number => {
-    let n = 0;
-    let scale = 1;
-    for (;;) {
-      const b = buf[at++];
-      if (b === undefined) throw new RangeError('truncated transaction location');
-      n += (b & 0x7f) * scale;
-      if (b < 0x80) return n;
-      scale *= 0x80;
-    }
-  };
-  const blockNumber = varint();
-  const txIndex = varint();
-  return { blockNumber, txIndex, validationCode: buf[at] ?? 0 };
+  const reader = new BinaryReader(buf);
+  const blockNumber = Number(reader.uint64());
+  const txIndex = reader.uint32();
+  if (reader.pos >= buf.byteLength) throw new RangeError('truncated transaction location');
+  return { blockNumber, txIndex, validationCode: buf[reader.pos]! };
 }
 
 /** Where a block is stored: segment u32 ‖ record offset u64 ‖ block length u32 ‖ block hash (32). */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { bytesEqual, ConsortiaError } from '../common/index.js';
+import { bytesEqual, ConsortiaError, diskUsage } from '../common/index.js';
 import { type ParsedBlock, type ParsedTx, withValidationCodes } from '../protocol/index.js';
 import { acquireDirLock } from './dirLock.js';
 import { LedgerErrorCodes } from './errors.js';
@@ -40,17 +40,6 @@ function faultBlock(dir: string): number | undefined {
   const m = /^crash-after-append:(\d+)(?::(.+))?$/.exec(process.env.CONSORTIA_FAULT ?? '');
   if (!m || (m[2] !== undefined && !dir.includes(m[2]))) return undefined;
   return Number(m[1]);
-}
-
-/** Sum of the sizes of the regular files under `dir`. */
-function treeBytes(dir: string): number {
-  let bytes = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) bytes += treeBytes(p);
-    else if (e.isFile()) bytes += fs.statSync(p).size;
-  }
-  return bytes;
 }
 
 /** The value bytes of a stored state value (after its version), as a plain Uint8Array view. */
@@ -318,8 +307,8 @@ export class Ledger implements StateReader {
     this.#assertOpen();
     const { tables } = this.#index.pageUsage();
     const used = Object.values(tables).reduce((a, b) => a + b, 0);
-    const total = treeBytes(this.#dir);
-    const blockFiles = treeBytes(path.join(this.#dir, BLOCKS_DIR));
+    const total = diskUsage(this.#dir).bytes;
+    const blockFiles = diskUsage(path.join(this.#dir, BLOCKS_DIR)).bytes;
     const indexFile = fs.statSync(path.join(this.#dir, INDEX_FILE)).size;
     return {
       blockFiles,

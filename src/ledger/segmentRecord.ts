@@ -11,8 +11,6 @@ import {
 } from './blockCompression.js';
 import { LedgerErrorCodes } from './errors.js';
 
-/** 'CSB1': the magic of a record holding the block bytes as they are (see blockCompression.ts). */
-export { RECORD_MAGIC } from './blockCompression.js';
 /** Magic and length before the stored bytes. */
 export const RECORD_HEADER_BYTES = 8;
 /** CRC-32 after the stored bytes. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConsortiaError } from '../../common/index.js';
+import { ConsortiaError, type DiskUsage, diskUsage } from '../../common/index.js';
 import { GatewayService } from '../../gateway/index.js';
 import { EmbeddedNetwork, layout } from '../../network/index.js';
 import { minimalSignerSets, parsePolicy } from '../../policy/index.js';
@@ -10,7 +10,7 @@ import { parseBlock } from '../../protocol/index.js';
 import { BENCH_CHANNEL, benchNetworkConfig, requireBenchContract } from './benchNetwork.js';
 import { BenchRecorder, type RecordedStats } from './benchRecorder.js';
 import { ClientPool } from './clientPool.js';
-import { type DiskUsage, diskUsage, peerLedgerDir, storageGrowthPerTx } from './diskUsage.js';
+import { peerLedgerDir, storageGrowthPerTx } from './diskUsage.js';
 import { RateSchedule, splitSlots } from './rateSchedule.js';
 import {
   type CryptoSpeed,

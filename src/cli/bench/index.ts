@@ -26,7 +26,7 @@ export {
 } from './benchRun.js';
 export { lineChart, niceMax, renderChartHtml } from './chart.js';
 export { ClientPool, type OpResult } from './clientPool.js';
-export { type DiskUsage, diskUsage, peerLedgerDir } from './diskUsage.js';
+export { peerLedgerDir } from './diskUsage.js';
 export {
   type EnvelopeAnatomy,
   type PeerBenchOptions,

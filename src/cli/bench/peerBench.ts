@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConsortiaError } from '../../common/index.js';
+import { ConsortiaError, type DiskUsage, diskUsage } from '../../common/index.js';
 import { connect, GatewayService } from '../../gateway/index.js';
 import {
   EmbeddedNetwork,
@@ -25,7 +25,7 @@ import {
 import { BENCH_CHANNEL, benchNetworkConfig, requireBenchContract } from './benchNetwork.js';
 import type { SecondStats } from './benchRecorder.js';
 import { type CpuReport, cpuReport, type MachineInfo, machineInfo, runConcurrently } from './benchRun.js';
-import { type DiskUsage, diskUsage, peerLedgerDir, storageGrowthPerTx } from './diskUsage.js';
+import { peerLedgerDir, storageGrowthPerTx } from './diskUsage.js';
 import { type CryptoSpeed, calibrateCrypto, calibrateParallelVerify, meanSpeed } from './signatureBound.js';
 import { round1 } from './stats.js';
 import { REGISTER_OP, registerHash } from './workloads.js';
